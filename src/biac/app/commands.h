@@ -1,0 +1,16 @@
+#pragma once
+
+// Each subcommand registers its options on the parser and returns the function that runs it
+// once the arguments are parsed.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace biac::app {
+
+using CommandRunner = std::function<int()>;
+
+CommandRunner RegisterDemoCommand(CLI::App& parent);
+
+}  // namespace biac::app
