@@ -28,6 +28,16 @@ function(biac_test name)
     return()
   endif()
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(BIAC_DEV_SKIP_MISSING)
+    # Development aid while several people add files at once: skip tests whose sources are
+    # not there yet. Never set in CI.
+    foreach(src IN LISTS ARG_SOURCES)
+      if(NOT EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${src})
+        message(WARNING "skipping test ${name}: ${src} missing")
+        return()
+      endif()
+    endforeach()
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   foreach(dep IN LISTS ARG_DEPS)
     if(TARGET biac::${dep})
@@ -60,15 +70,31 @@ function(biac_benchmark name)
 endfunction()
 
 # biac_fuzz(<name> SOURCES ... DEPS ... CORPUS dir): a libFuzzer target, plus a regression
-# test that replays the seed corpus through the same entry point in ordinary builds.
+# test that replays the seed corpus (CORPUS, relative to the calling CMakeLists.txt) through
+# the same entry point: in ordinary test builds with tests/fuzz_replay_main.cc, in fuzz builds
+# (-DBIAC_FUZZ=ON, clang) with libFuzzer's own `-runs=0`. Fuzz builds also write
+# <build>/fuzz_targets/<name> (the binary's path, then the corpus), which scripts/fuzz.sh reads.
 function(biac_fuzz name)
   cmake_parse_arguments(ARG "" "CORPUS" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_CORPUS)
+    message(FATAL_ERROR "biac_fuzz(${name}): CORPUS is required")
+  endif()
+  get_filename_component(corpus ${ARG_CORPUS} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
   if(BIAC_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+      message(FATAL_ERROR "BIAC_FUZZ=ON needs clang for libFuzzer: configure with "
+                          "CC=clang CXX=clang++ (see scripts/fuzz.sh)")
+    endif()
     add_executable(${name} ${ARG_SOURCES})
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/fuzz_targets/${name}
+         CONTENT "$<TARGET_FILE:${name}>\n${corpus}\n")
+    if(BIAC_TESTS)
+      add_test(NAME ${name}_corpus COMMAND ${name} -runs=0 ${corpus})
+    endif()
   elseif(BIAC_TESTS)
     add_executable(${name} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/fuzz_replay_main.cc)
-    add_test(NAME ${name}_corpus COMMAND ${name} ${ARG_CORPUS})
+    add_test(NAME ${name}_corpus COMMAND ${name} ${corpus})
   else()
     return()
   endif()

@@ -18,6 +18,8 @@ int Run(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(runner));
   };
   add(RegisterDemoCommand(app));
+  add(RegisterSimCommand(app));
+  add(RegisterTrackCommand(app));
 
   try {
     app.parse(argc, argv);

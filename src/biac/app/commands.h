@@ -12,5 +12,7 @@ namespace biac::app {
 using CommandRunner = std::function<int()>;
 
 CommandRunner RegisterDemoCommand(CLI::App& parent);
+CommandRunner RegisterSimCommand(CLI::App& parent);
+CommandRunner RegisterTrackCommand(CLI::App& parent);
 
 }  // namespace biac::app

@@ -38,6 +38,9 @@ class LinearPosition {
   }
   MeasMatrix Jacobian(const StateVector& /*x*/) const { return matrix_; }
 
+  // z - zhat: no component of this model is an angle.
+  MeasVector Residual(const MeasVector& z, const MeasVector& zhat) const { return z - zhat; }
+
   // The state whose mapped components equal z and whose others are zero (H' z, as H has
   // orthonormal rows); used by initiators.
   StateVector Inverse(const MeasVector& z) const {
@@ -45,6 +48,8 @@ class LinearPosition {
     for (int i = 0; i < MeasDim; ++i) x(mapping_[i]) = z(i);
     return x;
   }
+  // The measured components as a Gaussian {z, R}; used by initiators.
+  Gaussian<MeasDim> InversePosition(const MeasVector& z) const { return {z, noise_}; }
 
  private:
   std::array<int, MeasDim> mapping_;

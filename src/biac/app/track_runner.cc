@@ -1,0 +1,96 @@
+#include "biac/app/track_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <numbers>
+
+#include "biac/estimation/constant_acceleration.h"
+#include "biac/estimation/constant_velocity.h"
+#include "biac/estimation/known_turn_rate.h"
+#include "biac/estimation/linear_position.h"
+#include "biac/estimation/singer.h"
+#include "biac/tracking/tracker.h"
+
+namespace biac::app {
+namespace {
+
+
+template <int N>
+class CollectingSink : public tracking::TrackSink<N> {
+ public:
+  void OnState(const tracking::TrackStateRecord<N>& r) override { records.push_back(r); }
+  std::vector<tracking::TrackStateRecord<N>> records;
+};
+
+template <typename Motion>
+Result<RunSummary> RunWith(Motion motion, const TrackConfig& config, const std::vector<Scan>& scans) {
+  constexpr int N = Motion::kStateDim;
+  const auto pos = Motion::kPositionIndices;
+  const auto vel = Motion::kVelocityIndices;
+  estimation::Gaussian<N> prior;
+  for (int a = 0; a < 2; ++a) {
+    prior.covariance(vel[a], vel[a]) = config.prior_velocity_sigma * config.prior_velocity_sigma;
+  }
+  const double r = config.measurement_sigma * config.measurement_sigma;
+  using Measurement = estimation::LinearPosition<N, 2>;
+  Measurement measurement({pos[0], pos[1]}, estimation::SquareMatrix<2>::Identity() * r);
+  using Filter = tracking::KalmanFilter<Motion, Measurement>;
+  tracking::TrackerOptions options = config.tracker;
+  options.position_indices = {pos[0], pos[1]};
+  CollectingSink<N> sink;
+  tracking::MultiTargetTracker<Filter> tracker(Filter(motion, measurement, prior), options, &sink);
+  RunSummary out;
+  for (const Scan& scan : scans) {
+    const auto start = std::chrono::steady_clock::now();
+    const Status s = tracker.Step(scan.time, scan.detections);
+    out.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    BIAC_RETURN_IF_ERROR(s);
+  }
+  out.confirmed = tracker.confirmed_total();
+  out.alive_at_end = tracker.tracks().size();
+  out.rows.reserve(sink.records.size());
+  for (const auto& rec : sink.records) {
+    out.rows.push_back({rec.time, rec.id.value(), rec.mean(pos[0]), rec.mean(pos[1]),
+                        rec.mean(vel[0]), rec.mean(vel[1])});
+  }
+  std::sort(out.rows.begin(), out.rows.end(), [](const auto& a, const auto& b) {
+    return a.time != b.time ? a.time < b.time : a.id < b.id;
+  });
+  return out;
+}
+
+}  // namespace
+
+Result<RunSummary> RunTracker(const TrackConfig& c, const std::vector<Scan>& scans) {
+  switch (c.motion) {
+    case MotionKind::kConstantVelocity:
+      return RunWith(estimation::ConstantVelocity<2>(c.noise_diff_coeff), c, scans);
+    case MotionKind::kConstantAcceleration:
+      return RunWith(estimation::ConstantAcceleration<2>(c.noise_diff_coeff), c, scans);
+    case MotionKind::kSinger:
+      return RunWith(estimation::Singer<2>(c.singer_tau, c.singer_sigma), c, scans);
+    case MotionKind::kKnownTurnRate:
+      return RunWith(estimation::KnownTurnRate<2>(c.noise_diff_coeff,
+                                                  c.turn_rate_deg_s * std::numbers::pi / 180.0),
+                     c, scans);
+  }
+  return Internal("unknown motion model");
+}
+
+
+Result<MetricsSummary> ScoreRun(const TrackConfig& config, const RunSummary& run,
+                                const metrics::Trajectories& truth) {
+  metrics::Trajectories tracks;
+  for (const auto& row : run.rows) {
+    tracks.Add(row.time, static_cast<int64_t>(row.id), {row.x, row.y, 0.0}, {row.vx, row.vy, 0.0});
+  }
+  BIAC_ASSIGN_OR_RETURN(const auto gospa,
+                        metrics::GospaOverTime(tracks, truth,
+                                               {.cutoff = config.gospa_c, .order = config.gospa_p}));
+  BIAC_ASSIGN_OR_RETURN(const auto ospa,
+                        metrics::OspaOverTime(tracks, truth,
+                                              {.cutoff = config.ospa_c, .order = config.ospa_p}));
+  return MetricsSummary{gospa.mean, ospa.mean};
+}
+
+}  // namespace biac::app
