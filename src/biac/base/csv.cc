@@ -33,7 +33,7 @@ std::string Quote(std::string_view value) {
   std::string out = "'";
   const size_t n = std::min(value.size(), kMaxQuotedValue);
   for (size_t i = 0; i < n; ++i) {
-    const unsigned char c = static_cast<unsigned char>(value[i]);
+    const auto c = static_cast<unsigned char>(value[i]);
     out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
   }
   if (value.size() > n) out += "...";
@@ -389,7 +389,7 @@ Result<bool> CsvReader::ReadRecord() {
     }
     const char* content_end = newline != nullptr ? newline : end;
     if (content_end != begin && content_end[-1] == '\r') --content_end;
-    const size_t next = static_cast<size_t>((newline != nullptr ? newline + 1 : end) - data);
+    const auto next = static_cast<size_t>((newline != nullptr ? newline + 1 : end) - data);
 
     if (std::memchr(begin, '"', static_cast<size_t>(content_end - begin)) == nullptr) {
       // The common case: one line, no quotes.

@@ -328,8 +328,8 @@ TEST(CsvTest, DoublesRoundTripExactly) {
 TEST(CsvTest, RowsAllocateNothingAfterWarmUp) {
   std::string text = "time,x,y,note\n";
   for (int i = 0; i < 2000; ++i) {
-    text += std::to_string(i) + ".25,1e3,-4.5," + (i % 3 == 0 ? "\"q, \"\"uoted\"\"\"" : "plain") +
-            "\n";
+    text +=
+        std::to_string(i) + ".25,1e3,-4.5," + (i % 3 == 0 ? R"("q, ""uoted""")" : "plain") + "\n";
   }
   const std::string path = TempPath("csv_alloc.csv");
   WriteFile(path, text);

@@ -188,7 +188,7 @@ class Imm {
       const auto& mode_mp = std::get<j>(mp.modes);
       std::get<j>(out.modes) =
           KalmanUpdate(measurement, std::get<j>(predicted.modes), mode_mp, z);
-      log_likelihood(j) = LogLikelihood(measurement, mode_mp, z);
+      log_likelihood(j) = estimation::LogLikelihood(measurement, mode_mp, z);
     });
     out.probabilities = PosteriorProbabilities(predicted.probabilities, log_likelihood);
     return out;

@@ -58,8 +58,9 @@ TEST(GeodesicTest, KarneyTable2DirectExample) {
   EXPECT_EQ(solution->destination.altitude_m, 123.0);
 }
 
-// The WGS-84 quarter meridian (equator to pole), 10001965.729 m, as tabulated e.g. in the
-// "Meridian arc" literature; due north everywhere.
+// The WGS-84 quarter meridian, equator to pole along a meridian, is 10 001 965.729 m
+// (Wikipedia, "Latitude", the meridian distance on the ellipsoid); its azimuth is due north
+// all the way.
 TEST(GeodesicTest, QuarterMeridian) {
   const Result<GeodesicInverseSolution> solution =
       GeodesicInverse({0.0, 17.0, 0.0}, {90.0, 17.0, 0.0});

@@ -493,6 +493,10 @@ Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view sourc
 }
 
 Result<Scenario> LoadScenarioFile(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Unavailable("cannot read scenario file '" + path.string() + "': is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Unavailable("cannot read scenario file '" + path.string() +

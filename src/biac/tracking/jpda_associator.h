@@ -10,6 +10,7 @@
 
 #include "biac/base/status.h"
 #include "biac/tracking/hypothesiser.h"
+#include "biac/tracking/jpda.h"
 
 namespace biac::tracking {
 
@@ -27,7 +28,7 @@ class JpdaAssociator {
                  const std::vector<double>& missed, int num_detections, JpdaMarginals& out);
 
  private:
-  struct Impl;
+  JpdaSolver solver_;
   std::vector<int> detections_;
   std::vector<double> weights_;
 };

@@ -121,13 +121,14 @@ Scene RandomScene(int targets, int scans, uint64_t seed) {
   return scene;
 }
 
-// Gating through the grid must not change a single number.
+// Gating through the grid must not change the result (GNN and JPDA).
 TEST(TrackerTest, GridGatingEqualsExhaustiveGating) {
   const Scene scene = RandomScene(40, 30, 5);
-  for (AssociatorKind kind : {AssociatorKind::kGnn}) {
+  for (AssociatorKind kind : {AssociatorKind::kGnn, AssociatorKind::kJpda}) {
     RecordingSink with_grid, without_grid;
     TrackerOptions a;
     a.associator = kind;
+    if (kind == AssociatorKind::kJpda) a.hypothesiser.kind = HypothesisKind::kProbability;
     TrackerOptions b = a;
     b.hypothesiser.use_grid = false;
     MultiTargetTracker<Filter> ta(MakeFilter(), a, &with_grid), tb(MakeFilter(), b, &without_grid);
@@ -139,7 +140,8 @@ TEST(TrackerTest, GridGatingEqualsExhaustiveGating) {
     ASSERT_EQ(with_grid.states.size(), without_grid.states.size());
     for (size_t i = 0; i < with_grid.states.size(); ++i) {
       EXPECT_EQ(with_grid.states[i].id, without_grid.states[i].id);
-      EXPECT_EQ(with_grid.states[i].mean, without_grid.states[i].mean);
+      // Entries are visited in another order, so sums may differ in the last bits.
+      EXPECT_LT((with_grid.states[i].mean - without_grid.states[i].mean).norm(), 1e-9);
     }
   }
 }
