@@ -19,7 +19,8 @@ struct Scan {
 };
 
 struct RunSummary {
-  double seconds = 0.0;  // time spent in the tracker's Step() only
+  double seconds = 0.0;      // wall time spent in the tracker's Step() only
+  double cpu_seconds = 0.0;  // this thread's CPU time in Step() (unaffected by other load)
   uint64_t confirmed = 0;
   size_t alive_at_end = 0;
   // Every reported state of every confirmed track, sorted by time then id.

@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -18,7 +19,7 @@ constexpr int kRows = 200000;
 // noise, shortest round-trip decimals (about 80 bytes a row); every 50th row carries a
 // quoted note so that the quoted path is part of the mix.
 const std::string& DetectionCsv() {
-  static const std::string text = [] {
+  static const std::string kText = [] {
     std::mt19937_64 rng(1);
     std::uniform_real_distribution<double> position(-5.0e4, 5.0e4);
     std::string out = "time,sensor,x,y,r_xx,r_yy,note\n";
@@ -35,16 +36,16 @@ const std::string& DetectionCsv() {
     }
     return out;
   }();
-  return text;
+  return kText;
 }
 
 const std::string& DetectionCsvFile() {
-  static const std::string path = [] {
-    const std::string p = "/tmp/biac_csv_benchmark.csv";
-    std::ofstream(p, std::ios::binary) << DetectionCsv();
-    return p;
+  static const std::string kPath = [] {
+    std::string path = (std::filesystem::temp_directory_path() / "biac_csv_benchmark.csv").string();
+    std::ofstream(path, std::ios::binary) << DetectionCsv();
+    return path;
   }();
-  return path;
+  return kPath;
 }
 
 // Reads every row and parses time, x, y, r_xx, r_yy as doubles and the sensor as an integer.

@@ -127,7 +127,19 @@ class Initiator {
     bool updated;
   };
 
-  int Capacity() const { return options_.max_tentative_history; }
+  // States a tentative track can have before it is confirmed or dropped: the rule's bound,
+  // or max_tentative_history for the unbounded score rule.
+  int Capacity() const {
+    switch (options_.rule) {
+      case ConfirmationRule::kConsecutive:
+        return options_.min_points;
+      case ConfirmationRule::kMOfN:
+        return options_.n;
+      case ConfirmationRule::kScore:
+        return options_.max_tentative_history;
+    }
+    return options_.max_tentative_history;
+  }
 
   // Appends the current state of tentative track t to its history (dropping the oldest when
   // full), when there is a sink to report it to.
