@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "biac/metrics/error_statistics.h"
+
 #include "blk_atc/blk_atc_experiment.h"
 
 namespace biac::blk_atc {
@@ -155,25 +156,27 @@ TEST(BlkAtcTest, CurvesMatchCommittedCsv) {
   for (int f = 0; f < kFilterCount; ++f) {
     const FilterCurves& a = now.filters[f];
     const FilterCurves& b = committed->filters[f];
-    const std::vector<std::pair<const char*, std::pair<const std::vector<double>*,
-                                                        const std::vector<double>*>>>
-        series = {{"rms_pos", {&a.rms_position, &b.rms_position}},
-                  {"rms_vel", {&a.rms_velocity, &b.rms_velocity}},
-                  {"anees", {&a.anees, &b.anees}},
-                  {"mu_manoeuvre", {&a.manoeuvre_probability, &b.manoeuvre_probability}}};
-    for (const auto& [column, pair] : series) {
-      ASSERT_EQ(pair.first->size(), pair.second->size()) << a.name << "_" << column;
-      for (std::size_t k = 0; k < pair.first->size(); ++k) {
-        if (near((*pair.first)[k], (*pair.second)[k])) continue;
+    const struct {
+      const char* column;
+      const std::vector<double>& now;
+      const std::vector<double>& committed;
+    } series[] = {{"rms_pos", a.rms_position, b.rms_position},
+                  {"rms_vel", a.rms_velocity, b.rms_velocity},
+                  {"anees", a.anees, b.anees},
+                  {"mu_manoeuvre", a.manoeuvre_probability, b.manoeuvre_probability}};
+    for (const auto& s : series) {
+      ASSERT_EQ(s.now.size(), s.committed.size()) << a.name << "_" << s.column;
+      for (std::size_t k = 0; k < s.now.size(); ++k) {
+        if (near(s.now[k], s.committed[k])) continue;
         if (++mismatches <= 10) {
-          ADD_FAILURE() << a.name << "_" << column << " at t = " << now.times[k] << ": now "
-                        << (*pair.first)[k] << ", committed " << (*pair.second)[k];
+          ADD_FAILURE() << a.name << "_" << s.column << " at t = " << now.times[k] << ": now "
+                        << s.now[k] << ", committed " << s.committed[k];
         }
       }
     }
   }
-  EXPECT_EQ(mismatches, 0) << "values differ from " << path
-                           << " beyond the relative tolerance " << kCurveTolerance;
+  EXPECT_EQ(mismatches, 0) << "values differ from " << path << " beyond the relative tolerance "
+                           << kCurveTolerance;
 }
 
 TEST(BlkAtcTest, CsvRoundTripsToSevenDigits) {

@@ -1,5 +1,6 @@
 #include "blk_atc/blk_atc_experiment.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -70,8 +71,8 @@ Estimate Marginal(const est::Gaussian<N>& g, const Indices& position, const Indi
 }
 
 struct Run {
-  std::vector<double> dt;               // dt[k] = t_k - t_{k-1}, dt[0] unused
-  std::vector<est::Vector<2>> z;        // one position measurement per step
+  std::vector<double> dt;         // dt[k] = t_k - t_{k-1}, dt[0] unused
+  std::vector<est::Vector<2>> z;  // one position measurement per step
 };
 
 template <typename Record>
@@ -175,7 +176,8 @@ Result<ExperimentResult> RunExperiment(int runs) {
   Status status = Status::Ok();
   for (int r = 0; r < runs; ++r) {
     const std::vector<sim::Detection> detections = sim::GenerateDetections(
-        scenario, truth, sim::DeriveSeed(scenario.seed, kDetectionStream + r));
+        scenario, truth,
+        sim::DeriveSeed(scenario.seed, kDetectionStream + static_cast<std::uint64_t>(r)));
     if (static_cast<int>(detections.size()) != steps) {
       return FailedPrecondition("blk_atc: run " + std::to_string(r) + " has " +
                                 std::to_string(detections.size()) + " detections for " +

@@ -27,6 +27,7 @@
 // is exactly what `biac sim --scenario blk-atc` writes. The computation is deterministic.
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,22 +37,22 @@
 namespace biac::blk_atc {
 
 // Filter settings (units in the names); docs/blk_atc.md gives the reasons.
-inline constexpr double kMeasurementSigma = 100.0;        // m per axis (the scenario's)
-inline constexpr double kInitialVelocitySigma = 300.0;    // m/s, one-point init (TCL)
-inline constexpr double kKfLowSigmaA = 0.1001;               // m/s^2
-inline constexpr double kKfTclSigmaA = 1.0;               // m/s^2
-inline constexpr double kImmQuietSigmaA = 0.1;            // m/s^2, imm2 and imm_cvct CV mode
-inline constexpr double kImmManoeuvreSigmaA = 2.0;        // m/s^2, imm2 second mode
+inline constexpr double kMeasurementSigma = 100.0;      // m per axis (the scenario's)
+inline constexpr double kInitialVelocitySigma = 300.0;  // m/s, one-point init (TCL)
+inline constexpr double kKfLowSigmaA = 0.1;             // m/s^2
+inline constexpr double kKfTclSigmaA = 1.0;             // m/s^2
+inline constexpr double kImmQuietSigmaA = 0.1;          // m/s^2, imm2 and imm_cvct CV mode
+inline constexpr double kImmManoeuvreSigmaA = 2.0;      // m/s^2, imm2 second mode
 // The CT mode (ConstantTurn, continuous white noise): q in m^2/s^3 per axis and the turn-rate
 // random-walk intensity in rad^2/s^3 (per 5 s step: sigma_omega = sqrt(q_omega 5 s)).
 inline constexpr double kCtLinearNoiseDiffCoeff = 0.01;
 inline constexpr double kCtTurnNoiseDiffCoeff = 1.0e-4;
-inline constexpr double kInitialTurnRateSigma = 0.05;     // rad/s (about 2.9 deg/s)
+inline constexpr double kInitialTurnRateSigma = 0.05;  // rad/s (about 2.9 deg/s)
 // The mode generator A (1/s): mean sojourn 200 s in the quiet mode, 25 s in the other.
 inline constexpr double kQuietToManoeuvreRate = 0.005;
 inline constexpr double kManoeuvreToQuietRate = 0.04;
 // Run r's detection seed is DeriveSeed(scenario.seed, kDetectionStream + r).
-inline constexpr unsigned kDetectionStream = 0x5E5;
+inline constexpr std::uint64_t kDetectionStream = 0x5E5;
 
 inline constexpr int kFilterCount = 5;
 inline constexpr std::array<std::string_view, kFilterCount> kFilterNames = {

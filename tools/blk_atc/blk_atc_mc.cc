@@ -4,12 +4,12 @@
 // come from the CSV with `gnuplot docs/blk_atc/plot.gp` (run from the repository root).
 // Exit codes: 0 done, 1 the experiment or the file failed, 2 bad usage.
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "blk_atc/blk_atc_experiment.h"
 

@@ -106,7 +106,8 @@ Result<TrackConfig> ParseTrackConfig(const std::string& text, const std::string&
        {"method", "missed_distance", "prob_detect", "prob_gate", "clutter_density", "grid"}},
       {"initiation",
        {"rule", "min_points", "m", "n", "prior_velocity_sigma", "missed_distance",
-        "new_target_density", "false_confirm_probability", "false_delete_probability"}},
+        "new_target_density", "false_confirm_probability", "false_delete_probability",
+        "report_tentative_states"}},
       {"deletion", {"max_misses", "max_position_variance", "score_drop"}},
       {"metrics", {"gospa_c", "gospa_p", "gospa_alpha", "ospa_c", "ospa_p"}},
   }));
@@ -155,6 +156,8 @@ Result<TrackConfig> ParseTrackConfig(const std::string& text, const std::string&
   BIAC_RETURN_IF_ERROR(r.Number("initiation", "new_target_density", i.new_target_density, 0, kBig, false));
   BIAC_RETURN_IF_ERROR(r.Number("initiation", "false_confirm_probability", i.false_confirm_probability, 0, 1, false));
   BIAC_RETURN_IF_ERROR(r.Number("initiation", "false_delete_probability", i.false_delete_probability, 0, 1, false));
+
+  BIAC_RETURN_IF_ERROR(r.Bool("initiation", "report_tentative_states", i.report_tentative_states));
 
   auto& d = c.tracker.deleter;
   BIAC_RETURN_IF_ERROR(r.Integer("deletion", "max_misses", d.max_misses, 0, 1000000));

@@ -18,6 +18,7 @@
 //                  missed_distance = 3.0
 //                  new_target_density = 1e-7, false_confirm_probability = 1e-3,
 //                  false_delete_probability = 1e-2
+//                  report_tentative_states = true   # Stone Soup counts them in the metrics
 //   [deletion]     max_misses = 3, max_position_variance = 0.0, score_drop = 0.0
 //   [metrics]      gospa_c = 100.0, gospa_p = 1.0, ospa_c = 100.0, ospa_p = 1.0
 

@@ -22,10 +22,8 @@ class ConstantAcceleration {
   static constexpr int kStateDim = 3 * Axes;
   static constexpr bool kLinear = true;
   static constexpr std::array<Component, kStateDim> kComponents = KinematicLayout<Axes, 2>();
-  static constexpr std::array<int, Axes> kPositionIndices =
-      DerivativeIndices<Axes>(kComponents, 0);
-  static constexpr std::array<int, Axes> kVelocityIndices =
-      DerivativeIndices<Axes>(kComponents, 1);
+  static constexpr std::array<int, Axes> kPositionIndices = DerivativeIndices<Axes>(kComponents, 0);
+  static constexpr std::array<int, Axes> kVelocityIndices = DerivativeIndices<Axes>(kComponents, 1);
   static constexpr std::array<int, Axes> kAccelerationIndices =
       DerivativeIndices<Axes>(kComponents, 2);
   using StateVector = Vector<kStateDim>;
@@ -53,7 +51,7 @@ class ConstantAcceleration {
     const double t3 = t2 * t;
     SquareMatrix<3> block;
     block << t3 * t2 / 20.0, t2 * t2 / 8.0, t3 / 6.0,  //
-        t2 * t2 / 8.0, t3 / 3.0, t2 / 2.0,               //
+        t2 * t2 / 8.0, t3 / 3.0, t2 / 2.0,             //
         t3 / 6.0, t2 / 2.0, t;
     StateMatrix q = StateMatrix::Zero();
     for (int a = 0; a < Axes; ++a) q.template block<3, 3>(3 * a, 3 * a) = q_ * block;

@@ -42,10 +42,8 @@ class ConstantTurn {
   static constexpr int kStateDim = 2 * Axes + 1;
   static constexpr bool kLinear = false;
   static constexpr std::array<Component, kStateDim> kComponents = MakeComponents();
-  static constexpr std::array<int, Axes> kPositionIndices =
-      DerivativeIndices<Axes>(kComponents, 0);
-  static constexpr std::array<int, Axes> kVelocityIndices =
-      DerivativeIndices<Axes>(kComponents, 1);
+  static constexpr std::array<int, Axes> kPositionIndices = DerivativeIndices<Axes>(kComponents, 0);
+  static constexpr std::array<int, Axes> kVelocityIndices = DerivativeIndices<Axes>(kComponents, 1);
   static constexpr int kTurnRateIndex = 2 * Axes;
   using StateVector = Vector<kStateDim>;
   using StateMatrix = SquareMatrix<kStateDim>;

@@ -22,10 +22,8 @@ class ConstantVelocity {
   static constexpr int kStateDim = 2 * Axes;
   static constexpr bool kLinear = true;
   static constexpr std::array<Component, kStateDim> kComponents = KinematicLayout<Axes, 1>();
-  static constexpr std::array<int, Axes> kPositionIndices =
-      DerivativeIndices<Axes>(kComponents, 0);
-  static constexpr std::array<int, Axes> kVelocityIndices =
-      DerivativeIndices<Axes>(kComponents, 1);
+  static constexpr std::array<int, Axes> kPositionIndices = DerivativeIndices<Axes>(kComponents, 0);
+  static constexpr std::array<int, Axes> kVelocityIndices = DerivativeIndices<Axes>(kComponents, 1);
   using StateVector = Vector<kStateDim>;
   using StateMatrix = SquareMatrix<kStateDim>;
 

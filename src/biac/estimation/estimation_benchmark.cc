@@ -94,8 +94,9 @@ SquareMatrix<2> BlkGenerator() {
 
 void BM_ImmTwoCv(benchmark::State& bm) {
   using Cv = ModeFilter<ConstantVelocity<2>, LinearKalman>;
-  const Imm<Cv, Cv> imm(std::make_tuple(Cv{ConstantVelocity<2>(0.1)}, Cv{ConstantVelocity<2>(10.0)}),
-                        ModeTransition<2>::FromGenerator(BlkGenerator()).value());
+  const Imm<Cv, Cv> imm(
+      std::make_tuple(Cv{ConstantVelocity<2>(0.1)}, Cv{ConstantVelocity<2>(10.0)}),
+      ModeTransition<2>::FromGenerator(BlkGenerator()).value());
   const LinearPosition<4, 2> measurement({0, 2}, SquareMatrix<2>::Identity() * 25.0);
   const auto bank = std::make_tuple(measurement, measurement);
   const auto state = imm.Initialize(Prior4(), Vector<2>(0.5, 0.5));
@@ -111,8 +112,9 @@ BENCHMARK(BM_ImmTwoCv);
 void BM_ImmCvCtRadar(benchmark::State& bm) {
   using Cv = ModeFilter<ConstantVelocity<2>, ExtendedKalman>;
   using Ct = ModeFilter<ConstantTurn<2>, ExtendedKalman>;
-  const Imm<Cv, Ct> imm(std::make_tuple(Cv{ConstantVelocity<2>(0.1)}, Ct{ConstantTurn<2>(0.1, 1e-4)}),
-                        ModeTransition<2>::FromGenerator(BlkGenerator()).value());
+  const Imm<Cv, Ct> imm(
+      std::make_tuple(Cv{ConstantVelocity<2>(0.1)}, Ct{ConstantTurn<2>(0.1, 1e-4)}),
+      ModeTransition<2>::FromGenerator(BlkGenerator()).value());
   const SquareMatrix<2> r = RadarNoise();
   const auto bank = imm.MakeMeasurementBank([&](const auto& motion) {
     using M = std::decay_t<decltype(motion)>;
@@ -131,8 +133,9 @@ BENCHMARK(BM_ImmCvCtRadar);
 void BM_ImmCvCtUnscentedRadar(benchmark::State& bm) {
   using Cv = ModeFilter<ConstantVelocity<2>, ExtendedKalman>;
   using Ct = ModeFilter<ConstantTurn<2>, UnscentedKalman>;
-  const Imm<Cv, Ct> imm(std::make_tuple(Cv{ConstantVelocity<2>(0.1)}, Ct{ConstantTurn<2>(0.1, 1e-4)}),
-                        ModeTransition<2>::FromGenerator(BlkGenerator()).value());
+  const Imm<Cv, Ct> imm(
+      std::make_tuple(Cv{ConstantVelocity<2>(0.1)}, Ct{ConstantTurn<2>(0.1, 1e-4)}),
+      ModeTransition<2>::FromGenerator(BlkGenerator()).value());
   const SquareMatrix<2> r = RadarNoise();
   const auto bank = imm.MakeMeasurementBank([&](const auto& motion) {
     using M = std::decay_t<decltype(motion)>;

@@ -186,8 +186,7 @@ class Imm {
       constexpr std::size_t j = decltype(tag)::value;
       const auto& measurement = std::get<j>(bank);
       const auto& mode_mp = std::get<j>(mp.modes);
-      std::get<j>(out.modes) =
-          KalmanUpdate(measurement, std::get<j>(predicted.modes), mode_mp, z);
+      std::get<j>(out.modes) = KalmanUpdate(measurement, std::get<j>(predicted.modes), mode_mp, z);
       log_likelihood(j) = estimation::LogLikelihood(measurement, mode_mp, z);
     });
     out.probabilities = PosteriorProbabilities(predicted.probabilities, log_likelihood);
@@ -241,7 +240,8 @@ class Imm {
               return mask;
             }()),
        ...);
-    }(std::make_index_sequence<kModeCount>{});
+    }
+    (std::make_index_sequence<kModeCount>{});
     return out;
   }
   static constexpr std::array<IndexMask, kModeCount> kModeMasks = MakeModeMasks();
@@ -269,7 +269,8 @@ class Imm {
   static void ForEachMode(F&& f) {
     [&]<std::size_t... J>(std::index_sequence<J...>) {
       (f(std::integral_constant<std::size_t, J>{}), ...);
-    }(std::make_index_sequence<kModeCount>{});
+    }
+    (std::make_index_sequence<kModeCount>{});
   }
 
   template <typename... Measurements>
@@ -328,7 +329,8 @@ class Imm {
         const std::uint32_t carriers = kAvailability[a];
         IndexMask group = 0;
         for (int b = a; b < kStateDim; ++b) {
-          if (((missing >> b) & 1U) != 0 && kAvailability[b] == carriers) group |= IndexMask{1} << b;
+          if (((missing >> b) & 1U) != 0 && kAvailability[b] == carriers)
+            group |= IndexMask{1} << b;
         }
         done |= group;
         FillGroup(e, weights, carriers, group, &filled.means[i], &filled.covariances[i]);

@@ -1,9 +1,9 @@
 #include "biac/estimation/imm.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <numbers>
-
-#include <gtest/gtest.h>
 
 #include "biac/estimation/constant_acceleration.h"
 #include "biac/estimation/constant_turn.h"
@@ -116,6 +116,8 @@ TEST(ImmTest, TwoIdenticalModesEqualOneFilter) {
     const auto reference_mp = ExtendedKalmanPredictMeasurement(measurement, reference);
     EXPECT_LT((mp.combined.covariance - reference_mp.covariance).cwiseAbs().maxCoeff(), 1e-9);
     const Vector<2> z = reference_mp.mean + Vector<2>(5.0, -2.0);
+    EXPECT_NEAR(SquaredMahalanobis(measurement, mp.combined, z),
+                SquaredMahalanobis(measurement, reference_mp, z), 1e-9);
     state = imm.Update(bank, state, mp, z);
     reference = KalmanUpdate(measurement, reference, reference_mp, z);
     EXPECT_LT((state.probabilities - mu).cwiseAbs().maxCoeff(), 1e-12);
@@ -145,8 +147,9 @@ TEST(ImmTest, AugmentedStateIsTheUnionOfComponents) {
 TEST(ImmTest, UnbiasedMixingOfUnequalStates) {
   SquareMatrix<2> pi;
   pi << 0.9, 0.1, 0.2, 0.8;
-  const Imm<Cv, Ct> imm(std::make_tuple(Cv{ConstantVelocity<2>(1.0)}, Ct{ConstantTurn<2>(1.0, 1e-4)}),
-                        ModeTransition<2>::FromMatrix(pi).value());
+  const Imm<Cv, Ct> imm(
+      std::make_tuple(Cv{ConstantVelocity<2>(1.0)}, Ct{ConstantTurn<2>(1.0, 1e-4)}),
+      ModeTransition<2>::FromMatrix(pi).value());
   Imm<Cv, Ct>::State posterior;
   Gaussian<4>& cv = std::get<0>(posterior.modes);
   Gaussian<5>& ct = std::get<1>(posterior.modes);
@@ -206,10 +209,10 @@ TEST(ImmTest, ThreeModesFillEachMissingGroupFromItsCarriers) {
   using Ca = ModeFilter<ConstantAcceleration<2>>;
   SquareMatrix<3> pi = SquareMatrix<3>::Constant(0.05);
   pi.diagonal().setConstant(0.9);
-  const Imm<Cv, Ca, Ct> imm(std::make_tuple(Cv{ConstantVelocity<2>(1.0)},
-                                            Ca{ConstantAcceleration<2>(0.1)},
-                                            Ct{ConstantTurn<2>(1.0, 1e-4)}),
-                            ModeTransition<3>::FromMatrix(pi).value());
+  const Imm<Cv, Ca, Ct> imm(
+      std::make_tuple(Cv{ConstantVelocity<2>(1.0)}, Ca{ConstantAcceleration<2>(0.1)},
+                      Ct{ConstantTurn<2>(1.0, 1e-4)}),
+      ModeTransition<3>::FromMatrix(pi).value());
   Imm<Cv, Ca, Ct>::State s;
   std::get<0>(s.modes).mean << 0.0, 10.0, 0.0, 5.0;
   std::get<0>(s.modes).covariance = SquareMatrix<4>::Identity();
@@ -221,7 +224,7 @@ TEST(ImmTest, ThreeModesFillEachMissingGroupFromItsCarriers) {
   const Gaussian<7> combined = imm.Combine(s);  // [x vx ax y vy ay omega]
   EXPECT_NEAR(combined.mean(2), 2.0, 1e-14);    // ax only from CA
   EXPECT_NEAR(combined.mean(5), -1.0, 1e-14);
-  EXPECT_NEAR(combined.mean(6), 0.05, 1e-14);   // omega only from CT
+  EXPECT_NEAR(combined.mean(6), 0.05, 1e-14);  // omega only from CT
   EXPECT_NEAR(combined.covariance(6, 6), 3.0, 1e-14);
   EXPECT_NEAR(combined.mean(0), 0.5 * 0.0 + 0.3 * 1.0 + 0.2 * -1.0, 1e-14);
   // Positive definite.
@@ -242,8 +245,7 @@ TEST(ImmTest, TurnModeWinsDuringATurnWithRadar) {
   const Vector<2> sensor(-20000.0, -10000.0);
   const auto bank = imm.MakeMeasurementBank([&](const auto& motion) {
     using M = std::decay_t<decltype(motion)>;
-    return BearingRange<M::kStateDim>({M::kPositionIndices[0], M::kPositionIndices[1]}, r,
-                                      sensor);
+    return BearingRange<M::kStateDim>({M::kPositionIndices[0], M::kPositionIndices[1]}, r, sensor);
   });
   const ConstantTurn<2> truth_model(0.0, 0.0);
   Vector<5> truth;

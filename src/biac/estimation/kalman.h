@@ -86,12 +86,11 @@ template <typename Measurement, int N = Measurement::kStateDim, int M = Measurem
 Gaussian<N> KalmanUpdateJoseph(const Measurement& measurement, const Gaussian<N>& prediction,
                                const MeasurementPrediction<N, M>& mp, const Vector<M>& z) {
   const Matrix<N, M> gain = mp.covariance.llt().solve(mp.cross_covariance.transpose()).transpose();
-  const SquareMatrix<N> a =
-      SquareMatrix<N>::Identity() - gain * measurement.MeasurementMatrix();
+  const SquareMatrix<N> a = SquareMatrix<N>::Identity() - gain * measurement.MeasurementMatrix();
   Gaussian<N> out;
   out.mean = prediction.mean + gain * MeasurementResidual(measurement, z, mp.mean);
-  out.covariance = a * prediction.covariance * a.transpose() +
-                   gain * measurement.Noise() * gain.transpose();
+  out.covariance =
+      a * prediction.covariance * a.transpose() + gain * measurement.Noise() * gain.transpose();
   return out;
 }
 
@@ -108,6 +107,14 @@ double SquaredMahalanobis(const Measurement& measurement, const MeasurementPredi
                           const Vector<M>& z) {
   const Vector<M> innovation = MeasurementResidual(measurement, z, mp.mean);
   return innovation.dot(mp.covariance.llt().solve(innovation));
+}
+
+// The same against a predicted-measurement density (e.g. an IMM's combined prediction).
+template <typename Measurement, int M>
+double SquaredMahalanobis(const Measurement& measurement, const Gaussian<M>& predicted,
+                          const Vector<M>& z) {
+  const Vector<M> innovation = MeasurementResidual(measurement, z, predicted.mean);
+  return innovation.dot(predicted.covariance.llt().solve(innovation));
 }
 
 // log N(innovation; 0, S) = -(d^2 + log det S + M log 2 pi) / 2, with the innovation through

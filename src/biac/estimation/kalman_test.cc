@@ -1,9 +1,9 @@
 #include "biac/estimation/kalman.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <numbers>
-
-#include <gtest/gtest.h>
 
 #include "biac/estimation/angle_only.h"
 #include "biac/estimation/angles.h"
@@ -65,11 +65,9 @@ TEST(KalmanTest, OneStepMatchesHandComputation) {
   EXPECT_NEAR(posterior.covariance(0, 1), 1.0 / 3.0, 1e-15);
   EXPECT_NEAR(posterior.covariance(1, 1), 2.0 / 3.0, 1e-15);
   // Joseph form and the model-aware overload agree with it.
-  const Gaussian<2> joseph =
-      KalmanUpdateJoseph(measurement, prediction, mp, z);
+  const Gaussian<2> joseph = KalmanUpdateJoseph(measurement, prediction, mp, z);
   EXPECT_TRUE(joseph.covariance.isApprox(posterior.covariance, 1e-14));
-  const Gaussian<2> with_model =
-      KalmanUpdate(measurement, prediction, mp, z);
+  const Gaussian<2> with_model = KalmanUpdate(measurement, prediction, mp, z);
   EXPECT_EQ(with_model.mean, posterior.mean);
   // Distance 1^2 / 3; log N(1; 0, 3).
   EXPECT_NEAR(SquaredMahalanobis(mp, z), 1.0 / 3.0, 1e-15);
@@ -105,8 +103,7 @@ TEST(KalmanTest, BearingUpdateWrapsInnovationAcrossPi) {
   EXPECT_NEAR(mp.mean(0), std::numbers::pi - 0.01, 1e-12);
   const Vector<1> z(-std::numbers::pi + 0.01);
   EXPECT_NEAR(measurement.Residual(z, mp.mean)(0), 0.02, 1e-12);
-  EXPECT_NEAR(SquaredMahalanobis(measurement, mp, z), 0.02 * 0.02 / mp.covariance(0, 0),
-              1e-9);
+  EXPECT_NEAR(SquaredMahalanobis(measurement, mp, z), 0.02 * 0.02 / mp.covariance(0, 0), 1e-9);
   const Gaussian<4> posterior = KalmanUpdate(measurement, prediction, mp, z);
   // The bearing moved counter-clockwise past pi by roughly the gain share of 0.02 rad; the
   // unwrapped update would have thrown the target kilometres away.

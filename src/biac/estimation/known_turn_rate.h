@@ -37,8 +37,8 @@ void AddVelocityNoiseBlock(MatrixType& q, int i, double coeff, double dt) {
 inline SquareMatrix<4> HorizontalTurnMatrix(const TurnCoefficients& k) {
   SquareMatrix<4> f;
   f << 1.0, k.sin_over, 0.0, -k.one_minus_cos_over,  //
-      0.0, k.cos_theta, 0.0, -k.sin_theta,            //
-      0.0, k.one_minus_cos_over, 1.0, k.sin_over,     //
+      0.0, k.cos_theta, 0.0, -k.sin_theta,           //
+      0.0, k.one_minus_cos_over, 1.0, k.sin_over,    //
       0.0, k.sin_theta, 0.0, k.cos_theta;
   return f;
 }
@@ -53,10 +53,8 @@ class KnownTurnRate {
   static constexpr int kStateDim = 2 * Axes;
   static constexpr bool kLinear = true;
   static constexpr std::array<Component, kStateDim> kComponents = KinematicLayout<Axes, 1>();
-  static constexpr std::array<int, Axes> kPositionIndices =
-      DerivativeIndices<Axes>(kComponents, 0);
-  static constexpr std::array<int, Axes> kVelocityIndices =
-      DerivativeIndices<Axes>(kComponents, 1);
+  static constexpr std::array<int, Axes> kPositionIndices = DerivativeIndices<Axes>(kComponents, 0);
+  static constexpr std::array<int, Axes> kVelocityIndices = DerivativeIndices<Axes>(kComponents, 1);
   using StateVector = Vector<kStateDim>;
   using StateMatrix = SquareMatrix<kStateDim>;
 

@@ -18,16 +18,15 @@ std::string Shape(const Eigen::Ref<const Eigen::MatrixXd>& m) {
 
 Status ValidateModeGenerator(const Eigen::Ref<const Eigen::MatrixXd>& generator) {
   if (generator.rows() != generator.cols() || generator.rows() == 0) {
-    return InvalidArgument("mode generator: must be square and non-empty, is " +
-                           Shape(generator));
+    return InvalidArgument("mode generator: must be square and non-empty, is " + Shape(generator));
   }
   if (!generator.allFinite()) return InvalidArgument("mode generator: has a non-finite rate");
   const double scale = std::max(generator.cwiseAbs().maxCoeff(), 1.0);
   for (Eigen::Index i = 0; i < generator.rows(); ++i) {
     for (Eigen::Index j = 0; j < generator.cols(); ++j) {
       if (i != j && generator(i, j) < 0.0) {
-        return InvalidArgument("mode generator: rate from mode " + std::to_string(i) +
-                               " to mode " + std::to_string(j) + " is negative (" +
+        return InvalidArgument("mode generator: rate from mode " + std::to_string(i) + " to mode " +
+                               std::to_string(j) + " is negative (" +
                                std::to_string(generator(i, j)) + " 1/s)");
       }
     }

@@ -9,9 +9,9 @@
 // gives, exactly, Pi(dt) = expm(A dt); the mean sojourn time in mode i is -1/a_ii. A fixed
 // matrix can be given for data at a regular rate; it is then used whatever dt is.
 
-#include <cmath>
-
 #include <unsupported/Eigen/MatrixFunctions>
+
+#include <cmath>
 
 #include "biac/base/status.h"
 #include "biac/estimation/types.h"

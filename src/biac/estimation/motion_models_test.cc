@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <numbers>
-
-#include <gtest/gtest.h>
 
 #include "biac/estimation/angles.h"
 #include "biac/estimation/constant_acceleration.h"
@@ -124,8 +124,8 @@ TEST(SingerTest, LimitsAreConstantAccelerationAndConstantVelocity) {
 
 TEST(TurnGeometryTest, SeriesAndClosedFormsAgreeWithLongDouble) {
   const double dt = 2.0;
-  for (double theta : {-2.0, -0.1000001, -0.0999999, 1e-7, 0.01, 0.05, 0.0999999, 0.1000001, 0.5,
-                       3.0}) {
+  for (double theta :
+       {-2.0, -0.1000001, -0.0999999, 1e-7, 0.01, 0.05, 0.0999999, 0.1000001, 0.5, 3.0}) {
     const double omega = theta / dt;
     const auto c = turn_detail::ComputeTurnCoefficients(omega, dt);
     const long double w = omega;
@@ -181,8 +181,7 @@ TEST(ConstantTurnTest, RotatesVelocityAndMatchesKnownTurnRate) {
   EXPECT_EQ(moved(4), omega);
   // Speed is kept and the heading turns by omega dt.
   EXPECT_NEAR(std::hypot(moved(1), moved(3)), std::hypot(10.0, 5.0), 1e-12);
-  EXPECT_NEAR(WrapToPi(std::atan2(moved(3), moved(1)) - std::atan2(5.0, 10.0)),
-              omega * dt, 1e-12);
+  EXPECT_NEAR(WrapToPi(std::atan2(moved(3), moved(1)) - std::atan2(5.0, 10.0)), omega * dt, 1e-12);
   // The noise is Stone Soup's block-diagonal form.
   const SquareMatrix<5> q = model.ProcessNoise(dt);
   EXPECT_NEAR(q(0, 0), 9.0, 1e-15);

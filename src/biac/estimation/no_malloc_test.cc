@@ -3,9 +3,9 @@
 // fails an assertion.
 #define EIGEN_RUNTIME_NO_MALLOC
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "biac/estimation/constant_turn.h"
 #include "biac/estimation/constant_velocity.h"
@@ -31,8 +31,9 @@ TEST(NoMallocTest, FiltersAndImmDoNotAllocate) {
   using Ct = ModeFilter<ConstantTurn<2>, UnscentedKalman>;
   SquareMatrix<2> a;
   a << -0.005, 0.005, 0.04, -0.04;
-  const Imm<Cv, Ct> imm(std::make_tuple(Cv{ConstantVelocity<2>(1.0)}, Ct{ConstantTurn<2>(1.0, 1e-4)}),
-                        ModeTransition<2>::FromGenerator(a).value());
+  const Imm<Cv, Ct> imm(
+      std::make_tuple(Cv{ConstantVelocity<2>(1.0)}, Ct{ConstantTurn<2>(1.0, 1e-4)}),
+      ModeTransition<2>::FromGenerator(a).value());
   SquareMatrix<2> r = SquareMatrix<2>::Zero();
   r.diagonal() << 1e-6, 25.0;
   const auto bank = imm.MakeMeasurementBank([&](const auto& motion) {

@@ -65,7 +65,7 @@ inline Vector<3> SphericalToOffset(double theta, double phi, double r, SquareMat
   const double sp = std::sin(phi);
   if (jacobian != nullptr) {
     *jacobian << -r * st * cp, -r * ct * sp, ct * cp,  //
-        -r * st * sp, r * ct * cp, ct * sp,             //
+        -r * st * sp, r * ct * cp, ct * sp,            //
         r * ct, 0.0, st;
   }
   return {r * ct * cp, r * ct * sp, r * st};
@@ -82,8 +82,8 @@ inline Vector<3> OffsetToSpherical(const Vector<3>& d, SquareMatrix<3>* jacobian
     const double rho_safe = std::max(rho, kTiny);
     const Vector<2> bearing = BearingGradient(d(0), d(1));
     *jacobian << -d(0) * d(2) / (r2_safe * rho_safe), -d(1) * d(2) / (r2_safe * rho_safe),
-        rho / r2_safe,                          //
-        bearing(0), bearing(1), 0.0,            //
+        rho / r2_safe,                //
+        bearing(0), bearing(1), 0.0,  //
         d(0) / r_safe, d(1) / r_safe, d(2) / r_safe;
   }
   // asin(d_z / r) written as atan2 so that it stays exact near +-pi/2.

@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <numbers>
-
-#include <gtest/gtest.h>
 
 #include "biac/estimation/angle_only.h"
 #include "biac/estimation/constant_acceleration.h"
@@ -150,9 +150,10 @@ TEST(SigmaPointTest, QuadraticMeanIsExact) {
   EXPECT_NEAR(CubatureKalmanPredictMeasurement(model, g).mean(0), expected, 1e-10 * expected);
   EXPECT_NEAR(UnscentedKalmanPredictMeasurement(model, g).mean(0), expected, 1e-10 * expected);
   // The EKF misses the tr(A P) term.
-  EXPECT_NEAR(ExtendedKalmanPredictMeasurement(
-                  LinearPosition<3, 1>({0}, SquareMatrix<1>::Zero()), g).mean(0),
-              g.mean(0), 1e-15);
+  EXPECT_NEAR(
+      ExtendedKalmanPredictMeasurement(LinearPosition<3, 1>({0}, SquareMatrix<1>::Zero()), g)
+          .mean(0),
+      g.mean(0), 1e-15);
 }
 
 TEST(SigmaPointTest, BearingMeanAcrossTheCut) {
@@ -162,9 +163,9 @@ TEST(SigmaPointTest, BearingMeanAcrossTheCut) {
   Gaussian<4> g;
   g.mean << -1000.0, 0.0, 0.0, 0.0;
   g.covariance = SquareMatrix<4>::Identity() * 400.0;
-  for (const auto& mp : {UnscentedKalmanPredictMeasurement(model, g),
-                         CubatureKalmanPredictMeasurement(model, g),
-                         ExtendedKalmanPredictMeasurement(model, g)}) {
+  for (const auto& mp :
+       {UnscentedKalmanPredictMeasurement(model, g), CubatureKalmanPredictMeasurement(model, g),
+        ExtendedKalmanPredictMeasurement(model, g)}) {
     EXPECT_NEAR(std::abs(WrapToPi(mp.mean(0))), kPi, 1e-6);
     EXPECT_NEAR(mp.covariance(0, 0), 400.0 / 1e6, 1e-5);
     EXPECT_NEAR(mp.mean(1), 1000.0, 0.5);
@@ -194,7 +195,10 @@ TEST(SigmaPointTest, FiltersAgreeOnANearlyLinearRadarProblem) {
   EXPECT_LT(testing::CovarianceError<2>(ukf_mp.covariance, ekf_mp.covariance), 1e-3);
   EXPECT_LT(testing::CovarianceError<2>(ckf_mp.covariance, ekf_mp.covariance), 1e-3);
   EXPECT_LT((KalmanUpdate(measurement, ekf, ukf_mp, z).mean -
-             KalmanUpdate(measurement, ekf, ekf_mp, z).mean).cwiseAbs().maxCoeff(), 1e-2);
+             KalmanUpdate(measurement, ekf, ekf_mp, z).mean)
+                .cwiseAbs()
+                .maxCoeff(),
+            1e-2);
 }
 
 TEST(SigmaPointTest, SquareRootOfSemiDefiniteCovariance) {

@@ -2,8 +2,8 @@
 
 // Singer manoeuvre model (Singer 1970, "Estimating optimal tracking filter performance for
 // manned maneuvering targets", IEEE Trans. AES 6(4); Stone Soup's Singer;
-// Li & Jilkov 2003, "Survey of maneuvering target tracking, Part I", IEEE Trans. AES 39(4)): per axis [p, v, a] with the acceleration a first-order
-// Gauss-Markov process,
+// Li & Jilkov 2003, "Survey of maneuvering target tracking, Part I", IEEE Trans. AES 39(4)): per
+// axis [p, v, a] with the acceleration a first-order Gauss-Markov process,
 //   da = -a / tau dt + sqrt(q) dW,   q = 2 sigma_a^2 / tau,
 // tau the manoeuvre time constant (s) and sigma_a the stationary acceleration standard
 // deviation (m/s^2). With K = 1/tau and x = K dt, the exact discretisation is
@@ -104,8 +104,8 @@ inline SquareMatrix<3> NoiseBlock(double damping, double dt) {
   const double e2 = std::exp(-2.0 * x);
   const double k2 = k * k;
   const double k3 = k2 * k;
-  q(0, 0) = (1.0 - e2 + 2.0 * x + 2.0 * x * x * x / 3.0 - 2.0 * x * x - 4.0 * x * e1) /
-            (2.0 * k3 * k2);
+  q(0, 0) =
+      (1.0 - e2 + 2.0 * x + 2.0 * x * x * x / 3.0 - 2.0 * x * x - 4.0 * x * e1) / (2.0 * k3 * k2);
   q(0, 1) = q(1, 0) = (x - 1.0 + e1) * (x - 1.0 + e1) / (2.0 * k2 * k2);
   q(0, 2) = q(2, 0) = (1.0 - e2 - 2.0 * x * e1) / (2.0 * k3);
   q(1, 1) = (2.0 * x - 3.0 + 4.0 * e1 - e2) / (2.0 * k3);
@@ -124,10 +124,8 @@ class Singer {
   static constexpr int kStateDim = 3 * Axes;
   static constexpr bool kLinear = true;
   static constexpr std::array<Component, kStateDim> kComponents = KinematicLayout<Axes, 2>();
-  static constexpr std::array<int, Axes> kPositionIndices =
-      DerivativeIndices<Axes>(kComponents, 0);
-  static constexpr std::array<int, Axes> kVelocityIndices =
-      DerivativeIndices<Axes>(kComponents, 1);
+  static constexpr std::array<int, Axes> kPositionIndices = DerivativeIndices<Axes>(kComponents, 0);
+  static constexpr std::array<int, Axes> kVelocityIndices = DerivativeIndices<Axes>(kComponents, 1);
   static constexpr std::array<int, Axes> kAccelerationIndices =
       DerivativeIndices<Axes>(kComponents, 2);
   using StateVector = Vector<kStateDim>;

@@ -15,9 +15,9 @@
 namespace biac::estimation {
 
 enum class Component : std::uint8_t {
-  kX = 0,   // metres
-  kVx,      // m/s
-  kAx,      // m/s^2
+  kX = 0,  // metres
+  kVx,     // m/s
+  kAx,     // m/s^2
   kY,
   kVy,
   kAy,

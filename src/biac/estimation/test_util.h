@@ -3,9 +3,9 @@
 // Helpers shared by the estimation tests: finite-difference Jacobians and the Van Loan
 // discretisation used as an independent reference for linear motion models.
 
-#include <utility>
-
 #include <unsupported/Eigen/MatrixFunctions>
+
+#include <utility>
 
 #include "biac/estimation/types.h"
 

@@ -9,12 +9,15 @@
 // - Ecef: Earth-centred, Earth-fixed Cartesian coordinates in metres (WGS-84 / EPSG:4978):
 //   origin at the centre of the ellipsoid, z along the rotation axis towards the north pole,
 //   x through latitude 0, longitude 0, y through latitude 0, longitude 90 E.
-// - Enu (local_frame.h): east, north, up in metres in the tangent frame of a reference point.
+// - Enu: east, north, up in metres in the tangent frame of a reference point (LocalFrame in
+//   local_frame.h).
 //
 // Every conversion goes through GeographicLib::Geocentric (the forward map is closed form; the
 // reverse is H. Vermeille, "Direct transformation from geocentric coordinates to geodetic
 // coordinates", J. Geodesy 76 (2002) 451-454, as hardened by GeographicLib), accurate to a
 // few nanometres; biac holds no geodesy of its own.
+//
+// Every function in geo is thread-safe: GeographicLib's WGS-84 objects are immutable statics.
 //
 // Input validation: coordinates that come from outside (files, wire formats, users) are
 // checked here, so a bad latitude becomes a Status that names the value and the valid

@@ -166,6 +166,12 @@ class Initiator {
 
   void Flush(int t, TrackId id) {
     if (sink_ == nullptr) return;
+    if (!options_.report_tentative_states) {
+      // Only the state at confirmation (the latest one).
+      const HistoryEntry& e = history_[t * static_cast<size_t>(Capacity()) + history_count_[t] - 1];
+      sink_->OnState({id, e.time, filter_->Mean(e.state), filter_->Covariance(e.state), e.updated});
+      return;
+    }
     const HistoryEntry* slot = history_.data() + t * static_cast<size_t>(Capacity());
     for (int k = 0; k < history_count_[t]; ++k) {
       sink_->OnState({id, slot[k].time, filter_->Mean(slot[k].state),

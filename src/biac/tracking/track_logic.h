@@ -39,8 +39,11 @@ struct InitiatorOptions {
   double false_confirm_probability = 1e-3; // kScore: alpha
   double false_delete_probability = 1e-2;  // kScore: beta
   double missed_distance = 3.0;  // gate of the tentative tracks' GNN (Mahalanobis)
-  // Report the states a track had while tentative once it is confirmed (Stone Soup keeps
-  // them in the confirmed track); at most this many of the latest are kept.
+  // Report the states a track had while tentative once it is confirmed, as Stone Soup keeps
+  // them in the confirmed track (and so its metrics count them). false: a track exists for
+  // the metrics from its confirmation on, which charges the confirmation delay as missed.
+  bool report_tentative_states = true;
+  // The score rule has no bound on a tentative track's life: keep this many latest states.
   int max_tentative_history = 16;
 
   Status Validate() const;
