@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   CLI::App app{"BLK ATC manoeuvring-target Monte Carlo: writes the RMS and ANEES curves"};
   int runs = 100;
   std::string out = "docs/blk_atc";
-  app.add_option("--runs", runs, "Monte Carlo runs per filter")->check(CLI::PositiveNumber);
+  app.add_option("--runs", runs, "Monte Carlo runs per filter")->check(CLI::Range(1, 100000));
   app.add_option("--out", out, "output folder for rms.csv");
   try {
     app.parse(argc, argv);

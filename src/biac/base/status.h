@@ -114,4 +114,4 @@ class [[nodiscard]] Result {
   auto BIAC_CONCAT(biac_result_, __LINE__) = (expr);                       \
   if (!BIAC_CONCAT(biac_result_, __LINE__).ok())                           \
     return BIAC_CONCAT(biac_result_, __LINE__).error();                    \
-  lhs = std::move(BIAC_CONCAT(biac_result_, __LINE__)).value()
+  lhs = std::move(BIAC_CONCAT(biac_result_, __LINE__)).value()  // NOLINT(bugprone-macro-parentheses)

@@ -5,6 +5,8 @@
 
 #include <unsupported/Eigen/MatrixFunctions>
 
+#include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "biac/estimation/types.h"
