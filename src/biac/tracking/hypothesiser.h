@@ -56,7 +56,7 @@ struct Hypotheses {
   }
 };
 
-// ln(Pd N(z; z^, S) / lambda): the log-likelihood ratio of "z came from the track" against
+// ln(Pd N(z; z^, S) / lambda), given the innovation z - z^: the log-likelihood ratio of "z came from the track" against
 // "z is clutter" (the score increment of an update).
 template <typename MeasPrediction, int M>
 double LogLikelihoodRatio(const MeasPrediction& mp, const estimation::Vector<M>& z,
@@ -138,7 +138,7 @@ class Hypothesiser {
       }
       const double log_det = std::log(mp.covariance.determinant());
       auto consider = [&](int j) {
-        const estimation::Vector<M> innovation = detections[j].z - mp.mean;
+        const estimation::Vector<M> innovation = filter_->Residual(detections[j].z, mp.mean);
         const double d2 = innovation.dot(inverse_[t] * innovation);
         if (options_.kind == HypothesisKind::kDistance) {
           const double d = std::sqrt(d2);
@@ -153,8 +153,21 @@ class Hypothesiser {
         const double hx = std::sqrt(gate_squared_ * mp.covariance(0, 0));
         const double hy = M > 1 ? std::sqrt(gate_squared_ * mp.covariance(1, 1)) : 0.0;
         const double cy = M > 1 ? mp.mean(1) : 0.0;
-        grid_.Query(mp.mean(0) - hx, mp.mean(0) + hx, cy - hy, cy + hy,
-                    [&](int k) { consider(index_[k]); });
+        double x0 = mp.mean(0) - hx, x1 = mp.mean(0) + hx, y0 = cy - hy, y1 = cy + hy;
+        // A gate across +-pi on an angle: search that angle's whole range (rare, correct).
+        if constexpr (F::kAngularGridDim == 0) {
+          if (x0 < -std::numbers::pi || x1 > std::numbers::pi) {
+            x0 = -std::numbers::pi;
+            x1 = std::numbers::pi;
+          }
+        }
+        if constexpr (F::kAngularGridDim == 1) {
+          if (y0 < -std::numbers::pi || y1 > std::numbers::pi) {
+            y0 = -std::numbers::pi;
+            y1 = std::numbers::pi;
+          }
+        }
+        grid_.Query(x0, x1, y0, y1, [&](int k) { consider(index_[k]); });
       } else {
         for (int j : index_) consider(j);
       }

@@ -75,10 +75,12 @@ class MultiTargetTracker {
     if (options_.associator == AssociatorKind::kGnn) {
       BIAC_RETURN_IF_ERROR(gnn_.Associate(hypotheses_, num_detections, detection_of_track_));
       ApplyGnn(time, detections);
-    } else {
+    } else if constexpr (F::kGaussianState) {
       BIAC_RETURN_IF_ERROR(jpda_.Compute(hypotheses_.row_begin, hypotheses_.entries,
                                          hypotheses_.missed, num_detections, marginals_));
       ApplyJpda(time, detections);
+    } else {
+      return InvalidArgument("JPDA needs Gaussian track states; use GNN with this filter");
     }
     DeleteTracks(time);
     return initiator_.Initiate(time, detections, unassociated_, tracks_, next_id_);
@@ -104,11 +106,11 @@ class MultiTargetTracker {
                     filter_.Covariance(track.state), updated});
   }
 
-  // Stone Soup's score bookkeeping for an update with measurement prediction mp.
+  // Score bookkeeping for an update with measurement prediction mp and innovation z - z^.
   void ScoreUpdate(TrackLogic& logic, const typename F::MeasPrediction& mp,
-                   const estimation::Vector<M>& z) const {
+                   const estimation::Vector<M>& innovation) const {
     const auto& h = options_.hypothesiser;
-    logic.score += LogLikelihoodRatio(mp, z, h.prob_detect, h.clutter_density);
+    logic.score += LogLikelihoodRatio(mp, innovation, h.prob_detect, h.clutter_density);
     logic.max_score = std::max(logic.max_score, logic.score);
   }
   void ScoreMiss(TrackLogic& logic) const {
@@ -124,7 +126,7 @@ class MultiTargetTracker {
       if (j >= 0) {
         const auto& mp = hypotheses_.measurement_predictions[t];
         track.state = filter_.Update(hypotheses_.predictions[t], mp, detections[j].z);
-        ScoreUpdate(track.logic, mp, detections[j].z);
+        ScoreUpdate(track.logic, mp, filter_.Residual(detections[j].z, mp.mean));
         ++track.logic.updates;
         track.logic.consecutive_misses = 0;
         unassociated_[j] = 0;
@@ -142,8 +144,9 @@ class MultiTargetTracker {
   // Stone Soup's MultiTargetMixtureTracker with gm_reduce_single. The state counts as an
   // update when some detection is more probable than the miss, and such detections are
   // taken from the initiator.
-  void ApplyJpda(Timestamp time, std::span<const Detection<M>> detections) {
-    static_assert(F::kGaussianState, "JPDA needs Gaussian track states");
+  void ApplyJpda(Timestamp time, std::span<const Detection<M>> detections)
+    requires F::kGaussianState
+  {
     for (int t = 0; t < static_cast<int>(tracks_.size()); ++t) {
       Track<State>& track = tracks_[t];
       const auto& prediction = hypotheses_.predictions[t];
@@ -183,7 +186,7 @@ class MultiTargetTracker {
         for (int k = 1; k < static_cast<int>(row.size()); ++k) {
           if (marginals_.probability[begin + k] > marginals_.probability[begin + best]) best = k;
         }
-        ScoreUpdate(track.logic, mp, detections[row[best].detection].z);
+        ScoreUpdate(track.logic, mp, filter_.Residual(detections[row[best].detection].z, mp.mean));
         ++track.logic.updates;
         track.logic.consecutive_misses = 0;
       } else {
