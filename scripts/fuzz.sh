@@ -46,6 +46,7 @@ if ! [[ "${seconds}" =~ ^[1-9][0-9]*$ ]]; then
 fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh"
 build="${BIAC_FUZZ_BUILD:-${root}/build-fuzz}"
 jobs="${BIAC_FUZZ_JOBS:-2}"
 

@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages biac builds and tests with, when they are missing.
-# Usage: scripts/setup.sh [--fuzz]   (--fuzz adds clang's libFuzzer runtime)
+# Usage: scripts/setup.sh
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config python3
+  build-essential clang libclang-rt-dev cmake ninja-build ccache pkg-config python3
   libeigen3-dev libgeographiclib-dev libfmt-dev libspdlog-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
 )
-if [[ "${1:-}" == "--fuzz" ]]; then
-  packages+=(clang libclang-rt-dev)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

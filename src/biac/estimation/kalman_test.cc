@@ -16,7 +16,7 @@ namespace {
 
 // x_k = x_{k-1} + w, w ~ N(0, q): the scalar random walk.
 struct RandomWalk {
-  static constexpr int kStateDim = 1;
+  [[maybe_unused]] static constexpr int kStateDim = 1;
   double q;
   SquareMatrix<1> TransitionMatrix(double /*dt*/) const { return SquareMatrix<1>::Identity(); }
   SquareMatrix<1> ProcessNoise(double /*dt*/) const { return SquareMatrix<1>::Constant(q); }

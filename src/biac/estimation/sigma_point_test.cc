@@ -135,7 +135,7 @@ TEST(SigmaPointTest, StoneSoupWeights) {
 
 // z = x' A x, a quadratic: third-degree rules give E[z] = m' A m + tr(A P) exactly.
 struct Quadratic {
-  static constexpr int kStateDim = 3;
+  [[maybe_unused]] static constexpr int kStateDim = 3;
   static constexpr int kMeasDim = 1;
   SquareMatrix<3> a;
   Vector<1> Apply(const Vector<3>& x) const { return Vector<1>(x.dot(a * x)); }
