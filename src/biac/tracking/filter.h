@@ -20,9 +20,9 @@
 //   kAngularGridDim           which of the first two measurement components is an angle
 //                             (-1: none), so gating can wrap around +-pi.
 //
-// Adapters: KalmanFilter (linear models), GaussianFilter<Method, Motion, Measurement> for the
-// extended, unscented and cubature filters (Method: estimation::ExtendedKalman,
-// UnscentedKalman, CubatureKalman or LinearKalman), and ImmFilter over an estimation::Imm.
+// Adapters: GaussianFilter<Method, Motion, Measurement> for the linear, extended, unscented
+// and cubature Kalman filters (KalmanFilter, ExtendedKalmanFilter, UnscentedKalmanFilter,
+// CubatureKalmanFilter), and ImmFilter over an estimation::Imm.
 
 #include <algorithm>
 #include <array>
@@ -50,63 +50,6 @@ concept TrackingFilter = requires(const F& f, const typename F::State& s, double
   { F::kAngularGridDim } -> std::convertible_to<int>;
   { mp.mean } -> std::convertible_to<typename F::MeasVector>;
   { mp.covariance } -> std::convertible_to<estimation::SquareMatrix<F::kMeasDim>>;
-};
-
-// The linear Kalman filter with a linear motion and a linear measurement model.
-template <typename Motion, typename Measurement>
-class KalmanFilter {
- public:
-  static constexpr int kStateDim = Motion::kStateDim;
-  static constexpr int kMeasDim = Measurement::kMeasDim;
-  static_assert(Measurement::kStateDim == kStateDim);
-  using StateVector = estimation::Vector<kStateDim>;
-  using MeasVector = estimation::Vector<kMeasDim>;
-  using State = estimation::Gaussian<kStateDim>;
-  using MeasPrediction = estimation::MeasurementPrediction<kStateDim, kMeasDim>;
-  // Gaussian states can be reduced from mixtures (JPDA).
-  static constexpr bool kGaussianState = true;
-
-  // prior: the initiation prior (Stone Soup's prior_state); its measured components are
-  // replaced at initiation.
-  KalmanFilter(Motion motion, Measurement measurement, State prior)
-      : motion_(std::move(motion)), measurement_(std::move(measurement)), prior_(prior) {}
-
-  const Motion& motion() const { return motion_; }
-  const Measurement& measurement() const { return measurement_; }
-
-  State Predict(const State& state, double dt) const {
-    return estimation::KalmanPredict(motion_, state, dt);
-  }
-  MeasPrediction PredictMeasurement(const State& prediction) const {
-    return estimation::KalmanPredictMeasurement(measurement_, prediction);
-  }
-  State Update(const State& prediction, const MeasPrediction& mp, const MeasVector& z) const {
-    return estimation::KalmanUpdate(prediction, mp, z);
-  }
-  State Initiate(const MeasVector& z) const {
-    State out = prior_;
-    const auto& h = measurement_.MeasurementMatrix();
-    for (int i : measurement_.mapping()) {
-      out.mean(i) = 0.0;
-      out.covariance.row(i).setZero();
-      out.covariance.col(i).setZero();
-    }
-    // H has orthonormal rows, so its pseudo-inverse is H'.
-    out.mean += h.transpose() * z;
-    out.covariance += h.transpose() * measurement_.Noise() * h;
-    return out;
-  }
-  const StateVector& Mean(const State& state) const { return state.mean; }
-  const estimation::SquareMatrix<kStateDim>& Covariance(const State& state) const {
-    return state.covariance;
-  }
-  MeasVector Residual(const MeasVector& z, const MeasVector& zhat) const { return z - zhat; }
-  static constexpr int kAngularGridDim = -1;
-
- private:
-  Motion motion_;
-  Measurement measurement_;
-  State prior_;
 };
 
 namespace filter_detail {
@@ -183,7 +126,8 @@ class GaussianFilter {
     return estimation::KalmanUpdate(measurement_, prediction, mp, z);
   }
   State Initiate(const MeasVector& z) const {
-    return filter_detail::InitiateFromPosition(prior_, measurement_, Motion::kPositionIndices, z);
+    // The measured components are the model's mapping (the position for radars).
+    return filter_detail::InitiateFromPosition(prior_, measurement_, measurement_.mapping(), z);
   }
   const StateVector& Mean(const State& state) const { return state.mean; }
   const estimation::SquareMatrix<kStateDim>& Covariance(const State& state) const {
@@ -200,6 +144,9 @@ class GaussianFilter {
   Method method_;
 };
 
+// The linear Kalman filter with a linear motion and a linear measurement model.
+template <typename Motion, typename Measurement>
+using KalmanFilter = GaussianFilter<estimation::LinearKalman, Motion, Measurement>;
 template <typename Motion, typename Measurement>
 using ExtendedKalmanFilter = GaussianFilter<estimation::ExtendedKalman, Motion, Measurement>;
 template <typename Motion, typename Measurement>
