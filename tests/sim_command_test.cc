@@ -1,8 +1,8 @@
 // `biac sim` end to end through its command runner: arguments in, files and summary out.
 
+#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

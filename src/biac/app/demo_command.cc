@@ -70,19 +70,23 @@ int RunDemo(const DemoArgs& args) {
               args.targets, side_km, args.scans, static_cast<unsigned long long>(args.seed));
   std::printf("  sensor     position, sigma 10 m, Pd 0.9; %zu detections (%zu clutter)\n",
               detections, clutter);
-  std::printf("  tracker    %s, constant velocity (q 0.1), confirm on 3 updates, delete after 3 misses\n",
-              args.associator == "gnn" ? "GNN" : "JPDA");
+  std::printf(
+      "  tracker    %s, constant velocity (q 0.1), confirm on 3 updates, delete after 3 misses\n",
+      args.associator == "gnn" ? "GNN" : "JPDA");
   std::printf("  found      %llu tracks confirmed, %zu alive at the end (truth: %d targets)\n",
               static_cast<unsigned long long>(run->confirmed), run->alive_at_end, args.targets);
   const auto& g = score->gospa;
-  std::printf("  accuracy   GOSPA (c 100 m, p 1, alpha 2) mean %.2f = localisation %.2f + missed %.2f + false %.2f\n",
-              g.distance, g.localisation, g.missed, g.false_tracks);
+  std::printf(
+      "  accuracy   GOSPA (c 100 m, p 1, alpha 2) mean %.2f = localisation %.2f + missed %.2f + "
+      "false %.2f\n",
+      g.distance, g.localisation, g.missed, g.false_tracks);
   std::printf("             OSPA (c 100 m, p 1) mean %.3f m\n", score->ospa);
   const double per_scan_ms = 1e3 * run->cpu_seconds / std::max(1, args.scans);
-  std::printf("  speed      %.3f ms of CPU per scan, %s detections/s (one core; wall %.3f ms per scan)\n",
-              per_scan_ms,
-              fmt::format("{:.0f}", run->cpu_seconds > 0 ? detections / run->cpu_seconds : 0.0).c_str(),
-              1e3 * run->seconds / std::max(1, args.scans));
+  std::printf(
+      "  speed      %.3f ms of CPU per scan, %s detections/s (one core; wall %.3f ms per scan)\n",
+      per_scan_ms,
+      fmt::format("{:.0f}", run->cpu_seconds > 0 ? detections / run->cpu_seconds : 0.0).c_str(),
+      1e3 * run->seconds / std::max(1, args.scans));
   std::printf("  last states of the first tracks (t, id, x, y, vx, vy):\n");
   int shown = 0;
   const Timestamp last = run->rows.empty() ? Timestamp() : run->rows.back().time;
@@ -92,7 +96,8 @@ int RunDemo(const DemoArgs& args) {
                 static_cast<unsigned long long>(row.id), row.x, row.y, row.vx, row.vy);
     if (++shown == 5) break;
   }
-  std::printf("The live node (listeners, fusion, web map) arrives in a later release; see README.md.\n");
+  std::printf(
+      "The live node (listeners, fusion, web map) arrives in a later release; see README.md.\n");
   return 0;
 }
 

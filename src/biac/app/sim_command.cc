@@ -3,10 +3,11 @@
 //   biac sim --scenario FILE|NAME --out DIR [--n N] [--scans K] [--seed S]
 // Exit codes: 0 done, 1 the scenario or the output could not be read or written, 2 bad usage.
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "biac/app/commands.h"

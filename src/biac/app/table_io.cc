@@ -12,7 +12,8 @@ const std::vector<double>& NumericTable::Column(const std::string& name) const {
   return kEmpty;
 }
 
-Result<NumericTable> ReadNumericCsv(const std::string& path, const std::vector<std::string>& columns) {
+Result<NumericTable> ReadNumericCsv(const std::string& path,
+                                    const std::vector<std::string>& columns) {
   BIAC_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::Open(path));
   NumericTable table;
   table.names_ = columns;

@@ -23,6 +23,7 @@ class NumericTable {
   std::vector<std::vector<double>> columns_;
 };
 
-Result<NumericTable> ReadNumericCsv(const std::string& path, const std::vector<std::string>& columns);
+Result<NumericTable> ReadNumericCsv(const std::string& path,
+                                    const std::vector<std::string>& columns);
 
 }  // namespace biac::app

@@ -1,17 +1,18 @@
 // `biac track`: runs the configured tracker offline over a detections CSV, writes the
 // confirmed tracks and prints one JSON object of counts, timing and (with --truth) metrics.
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
-#include <memory>
 #include <cstdio>
 #include <fstream>
-#include <nlohmann/json.hpp>
+#include <memory>
 
 #include "biac/app/commands.h"
 #include "biac/app/table_io.h"
 #include "biac/app/track_config.h"
-#include "biac/base/number_format.h"
 #include "biac/app/track_runner.h"
+#include "biac/base/number_format.h"
 
 namespace biac::app {
 namespace {
@@ -119,9 +120,12 @@ CommandRunner RegisterTrackCommand(CLI::App& parent) {
       if (!scores.ok()) return fail(scores.error());
       const auto& gospa = scores->gospa;
       const double ospa = scores->ospa;
-      j["gospa"] = {{"c", config.gospa_c},         {"p", config.gospa_p},
-                    {"alpha", config.gospa_alpha}, {"mean", gospa.distance},
-                    {"localisation", gospa.localisation}, {"missed", gospa.missed},
+      j["gospa"] = {{"c", config.gospa_c},
+                    {"p", config.gospa_p},
+                    {"alpha", config.gospa_alpha},
+                    {"mean", gospa.distance},
+                    {"localisation", gospa.localisation},
+                    {"missed", gospa.missed},
                     {"false", gospa.false_tracks}};
       j["ospa"] = {{"c", config.ospa_c}, {"p", config.ospa_p}, {"mean", ospa}};
     }

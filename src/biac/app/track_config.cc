@@ -1,11 +1,11 @@
 #include "biac/app/track_config.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace biac::app {
 namespace {
@@ -27,7 +27,8 @@ class Reader {
         return InvalidArgument(fmt::format("{}: unknown table or key '{}'", source_, table));
       }
       const toml::table* t = node.as_table();
-      if (t == nullptr) return InvalidArgument(fmt::format("{}: '{}' must be a table", source_, table));
+      if (t == nullptr)
+        return InvalidArgument(fmt::format("{}: '{}' must be a table", source_, table));
       for (const auto& [key, value] : *t) {
         if (!it->second.count(std::string(key.str()))) {
           return Error(table, key.str(), "unknown key");
@@ -37,12 +38,13 @@ class Reader {
     return Status::Ok();
   }
 
-  Status Number(std::string_view table, std::string_view key, double& out, double min,
-                double max, bool min_inclusive = true) const {
+  Status Number(std::string_view table, std::string_view key, double& out, double min, double max,
+                bool min_inclusive = true) const {
     const toml::node* n = root_.at_path(fmt::format("{}.{}", table, key)).node();
     if (n == nullptr) return Status::Ok();
     std::optional<double> v = n->value<double>();
-    if (!v || (!n->is_floating_point() && !n->is_integer())) return Error(table, key, "not a number");
+    if (!v || (!n->is_floating_point() && !n->is_integer()))
+      return Error(table, key, "not a number");
     if (!(min_inclusive ? *v >= min : *v > min) || *v > max) {
       return Error(table, key, fmt::format("{} is outside [{}, {}]", *v, min, max));
     }
@@ -55,7 +57,8 @@ class Reader {
     if (n == nullptr) return Status::Ok();
     if (!n->is_integer()) return Error(table, key, "not an integer");
     const int64_t v = *n->value<int64_t>();
-    if (v < min || v > max) return Error(table, key, fmt::format("{} is outside [{}, {}]", v, min, max));
+    if (v < min || v > max)
+      return Error(table, key, fmt::format("{} is outside [{}, {}]", v, min, max));
     out = static_cast<int>(v);
     return Status::Ok();
   }
@@ -68,8 +71,8 @@ class Reader {
     return Status::Ok();
   }
 
-  Status Choice(std::string_view table, std::string_view key, const std::vector<std::string>& options,
-                std::string& out) const {
+  Status Choice(std::string_view table, std::string_view key,
+                const std::vector<std::string>& options, std::string& out) const {
     const toml::node* n = root_.at_path(fmt::format("{}.{}", table, key)).node();
     if (n == nullptr) return Status::Ok();
     if (!n->is_string()) return Error(table, key, "not a string");
@@ -96,7 +99,8 @@ Result<TrackConfig> ParseTrackConfig(const std::string& text, const std::string&
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return InvalidArgument(fmt::format("{}:{}:{}: {}", source, where.line, where.column, e.description()));
+    return InvalidArgument(
+        fmt::format("{}:{}:{}: {}", source, where.line, where.column, e.description()));
   }
   const Reader r(root, source);
   BIAC_RETURN_IF_ERROR(r.CheckKeys({
@@ -133,10 +137,12 @@ Result<TrackConfig> ParseTrackConfig(const std::string& text, const std::string&
       method == "gnn" ? tracking::AssociatorKind::kGnn : tracking::AssociatorKind::kJpda;
   h.kind = method == "gnn" ? tracking::HypothesisKind::kDistance
                            : tracking::HypothesisKind::kProbability;
-  BIAC_RETURN_IF_ERROR(r.Number("association", "missed_distance", h.missed_distance, 0, kBig, false));
+  BIAC_RETURN_IF_ERROR(
+      r.Number("association", "missed_distance", h.missed_distance, 0, kBig, false));
   BIAC_RETURN_IF_ERROR(r.Number("association", "prob_detect", h.prob_detect, 0, 1, false));
   BIAC_RETURN_IF_ERROR(r.Number("association", "prob_gate", h.prob_gate, 0, 1, false));
-  BIAC_RETURN_IF_ERROR(r.Number("association", "clutter_density", h.clutter_density, 0, kBig, false));
+  BIAC_RETURN_IF_ERROR(
+      r.Number("association", "clutter_density", h.clutter_density, 0, kBig, false));
   BIAC_RETURN_IF_ERROR(r.Bool("association", "grid", h.use_grid));
   if (h.prob_detect >= 1) return r.Error("association", "prob_detect", "must be below 1");
   if (h.prob_gate >= 1) return r.Error("association", "prob_gate", "must be below 1");
@@ -151,17 +157,23 @@ Result<TrackConfig> ParseTrackConfig(const std::string& text, const std::string&
   BIAC_RETURN_IF_ERROR(r.Integer("initiation", "m", i.m, 1, 1000));
   BIAC_RETURN_IF_ERROR(r.Integer("initiation", "n", i.n, 1, 1000));
   if (i.m > i.n) return r.Error("initiation", "m", fmt::format("M = {} exceeds N = {}", i.m, i.n));
-  BIAC_RETURN_IF_ERROR(r.Number("initiation", "prior_velocity_sigma", c.prior_velocity_sigma, 0, kBig));
-  BIAC_RETURN_IF_ERROR(r.Number("initiation", "missed_distance", i.missed_distance, 0, kBig, false));
-  BIAC_RETURN_IF_ERROR(r.Number("initiation", "new_target_density", i.new_target_density, 0, kBig, false));
-  BIAC_RETURN_IF_ERROR(r.Number("initiation", "false_confirm_probability", i.false_confirm_probability, 0, 1, false));
-  BIAC_RETURN_IF_ERROR(r.Number("initiation", "false_delete_probability", i.false_delete_probability, 0, 1, false));
+  BIAC_RETURN_IF_ERROR(
+      r.Number("initiation", "prior_velocity_sigma", c.prior_velocity_sigma, 0, kBig));
+  BIAC_RETURN_IF_ERROR(
+      r.Number("initiation", "missed_distance", i.missed_distance, 0, kBig, false));
+  BIAC_RETURN_IF_ERROR(
+      r.Number("initiation", "new_target_density", i.new_target_density, 0, kBig, false));
+  BIAC_RETURN_IF_ERROR(r.Number("initiation", "false_confirm_probability",
+                                i.false_confirm_probability, 0, 1, false));
+  BIAC_RETURN_IF_ERROR(
+      r.Number("initiation", "false_delete_probability", i.false_delete_probability, 0, 1, false));
 
   BIAC_RETURN_IF_ERROR(r.Bool("initiation", "report_tentative_states", i.report_tentative_states));
 
   auto& d = c.tracker.deleter;
   BIAC_RETURN_IF_ERROR(r.Integer("deletion", "max_misses", d.max_misses, 0, 1000000));
-  BIAC_RETURN_IF_ERROR(r.Number("deletion", "max_position_variance", d.max_position_variance, 0, kBig));
+  BIAC_RETURN_IF_ERROR(
+      r.Number("deletion", "max_position_variance", d.max_position_variance, 0, kBig));
   BIAC_RETURN_IF_ERROR(r.Number("deletion", "score_drop", d.score_drop, 0, kBig));
   if (d.max_misses == 0 && d.max_position_variance == 0 && d.score_drop == 0) {
     return r.Error("deletion", "max_misses", "every deletion rule is off; enable at least one");
@@ -173,7 +185,8 @@ Result<TrackConfig> ParseTrackConfig(const std::string& text, const std::string&
   BIAC_RETURN_IF_ERROR(r.Number("metrics", "ospa_c", c.ospa_c, 0, kBig, false));
   BIAC_RETURN_IF_ERROR(r.Number("metrics", "ospa_p", c.ospa_p, 1, kBig));
   if (c.gospa_alpha != 2.0) {
-    return r.Error("metrics", "gospa_alpha", "only alpha = 2 has the localisation/missed/false decomposition");
+    return r.Error("metrics", "gospa_alpha",
+                   "only alpha = 2 has the localisation/missed/false decomposition");
   }
   BIAC_RETURN_IF_ERROR(c.tracker.Validate());
   return c;

@@ -22,7 +22,6 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-
 // Keeps only what the output needs (no covariance), in storage reserved up front, so the
 // tracker's measured time is not spent growing the output.
 template <int N>
@@ -31,8 +30,8 @@ class RowSink : public tracking::TrackSink<N> {
   RowSink(std::array<int, 2> pos, std::array<int, 2> vel, std::vector<RunSummary::Row>& rows)
       : pos_(pos), vel_(vel), rows_(rows) {}
   void OnState(const tracking::TrackStateRecord<N>& r) override {
-    rows_.push_back({r.time, r.id.value(), r.mean(pos_[0]), r.mean(pos_[1]), r.mean(vel_[0]),
-                     r.mean(vel_[1])});
+    rows_.push_back(
+        {r.time, r.id.value(), r.mean(pos_[0]), r.mean(pos_[1]), r.mean(vel_[0]), r.mean(vel_[1])});
   }
 
  private:
@@ -41,7 +40,8 @@ class RowSink : public tracking::TrackSink<N> {
 };
 
 template <typename Motion>
-Result<RunSummary> RunWith(Motion motion, const TrackConfig& config, const std::vector<Scan>& scans) {
+Result<RunSummary> RunWith(Motion motion, const TrackConfig& config,
+                           const std::vector<Scan>& scans) {
   constexpr int N = Motion::kStateDim;
   const auto pos = Motion::kPositionIndices;
   const auto vel = Motion::kVelocityIndices;
@@ -95,19 +95,18 @@ Result<RunSummary> RunTracker(const TrackConfig& c, const std::vector<Scan>& sca
   return Internal("unknown motion model");
 }
 
-
 Result<MetricsSummary> ScoreRun(const TrackConfig& config, const RunSummary& run,
                                 const metrics::Trajectories& truth) {
   metrics::Trajectories tracks;
   for (const auto& row : run.rows) {
     tracks.Add(row.time, static_cast<int64_t>(row.id), {row.x, row.y, 0.0}, {row.vx, row.vy, 0.0});
   }
-  BIAC_ASSIGN_OR_RETURN(const auto gospa,
-                        metrics::GospaOverTime(tracks, truth,
-                                               {.cutoff = config.gospa_c, .order = config.gospa_p}));
-  BIAC_ASSIGN_OR_RETURN(const auto ospa,
-                        metrics::OspaOverTime(tracks, truth,
-                                              {.cutoff = config.ospa_c, .order = config.ospa_p}));
+  BIAC_ASSIGN_OR_RETURN(
+      const auto gospa,
+      metrics::GospaOverTime(tracks, truth, {.cutoff = config.gospa_c, .order = config.gospa_p}));
+  BIAC_ASSIGN_OR_RETURN(
+      const auto ospa,
+      metrics::OspaOverTime(tracks, truth, {.cutoff = config.ospa_c, .order = config.ospa_p}));
   return MetricsSummary{gospa.mean, ospa.mean};
 }
 

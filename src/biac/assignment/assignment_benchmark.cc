@@ -1,10 +1,10 @@
+#include "biac/assignment/assignment.h"
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <random>
 #include <vector>
-
-#include "biac/assignment/assignment.h"
 
 namespace biac::assignment {
 namespace {

@@ -17,11 +17,13 @@ void Write(Level level, std::string_view message);
 
 template <typename... Args>
 void Debug(fmt::format_string<Args...> format, Args&&... args) {
-  if (GetLevel() <= Level::kDebug) Write(Level::kDebug, fmt::format(format, std::forward<Args>(args)...));
+  if (GetLevel() <= Level::kDebug)
+    Write(Level::kDebug, fmt::format(format, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void Info(fmt::format_string<Args...> format, Args&&... args) {
-  if (GetLevel() <= Level::kInfo) Write(Level::kInfo, fmt::format(format, std::forward<Args>(args)...));
+  if (GetLevel() <= Level::kInfo)
+    Write(Level::kInfo, fmt::format(format, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void Warning(fmt::format_string<Args...> format, Args&&... args) {
@@ -31,7 +33,8 @@ void Warning(fmt::format_string<Args...> format, Args&&... args) {
 }
 template <typename... Args>
 void Error(fmt::format_string<Args...> format, Args&&... args) {
-  if (GetLevel() <= Level::kError) Write(Level::kError, fmt::format(format, std::forward<Args>(args)...));
+  if (GetLevel() <= Level::kError)
+    Write(Level::kError, fmt::format(format, std::forward<Args>(args)...));
 }
 
 }  // namespace biac::log

@@ -62,7 +62,7 @@ inline Status Internal(std::string message) { return {StatusCode::kInternal, std
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}        // NOLINT: implicit
   Result(Status status) : data_(std::in_place_index<1>, std::move(status)) {  // NOLINT: implicit
     assert(!std::get<1>(data_).ok() && "Result constructed from an ok Status");
   }
@@ -103,15 +103,16 @@ class [[nodiscard]] Result {
 #define BIAC_CONCAT(a, b) BIAC_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function if `expr` (a Status) is not ok.
-#define BIAC_RETURN_IF_ERROR(expr)                  \
-  do {                                              \
-    ::biac::Status biac_status_ = (expr);           \
-    if (!biac_status_.ok()) return biac_status_;    \
+#define BIAC_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::biac::Status biac_status_ = (expr);        \
+    if (!biac_status_.ok()) return biac_status_; \
   } while (false)
 
 // `BIAC_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result or returns its error.
-#define BIAC_ASSIGN_OR_RETURN(lhs, expr)                                   \
-  auto BIAC_CONCAT(biac_result_, __LINE__) = (expr);                       \
-  if (!BIAC_CONCAT(biac_result_, __LINE__).ok())                           \
-    return BIAC_CONCAT(biac_result_, __LINE__).error();                    \
-  lhs = std::move(BIAC_CONCAT(biac_result_, __LINE__)).value()  // NOLINT(bugprone-macro-parentheses)
+#define BIAC_ASSIGN_OR_RETURN(lhs, expr)                \
+  auto BIAC_CONCAT(biac_result_, __LINE__) = (expr);    \
+  if (!BIAC_CONCAT(biac_result_, __LINE__).ok())        \
+    return BIAC_CONCAT(biac_result_, __LINE__).error(); \
+  lhs = std::move(BIAC_CONCAT(biac_result_, __LINE__))  \
+            .value()  // NOLINT(bugprone-macro-parentheses)

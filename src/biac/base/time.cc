@@ -1,9 +1,9 @@
 #include "biac/base/time.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace biac {
 

@@ -1,6 +1,7 @@
 #include "biac/metrics/error_statistics.h"
 
 #include <Eigen/Cholesky>
+
 #include <cmath>
 #include <limits>
 #include <string>

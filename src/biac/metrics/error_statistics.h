@@ -14,6 +14,7 @@
 // which NeesBand() returns.
 
 #include <Eigen/Core>
+
 #include <vector>
 
 #include "biac/base/status.h"

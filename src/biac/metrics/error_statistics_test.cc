@@ -1,8 +1,8 @@
 #include "biac/metrics/error_statistics.h"
 
+#include <Eigen/Cholesky>
 #include <gtest/gtest.h>
 
-#include <Eigen/Cholesky>
 #include <cmath>
 #include <random>
 

@@ -28,6 +28,7 @@
 // power.
 
 #include <Eigen/Core>
+
 #include <span>
 #include <vector>
 

@@ -9,6 +9,7 @@
 // last_timestamp_generator), only one state per id per timestamp counts: the one added last.
 
 #include <Eigen/Core>
+
 #include <cstdint>
 #include <vector>
 

@@ -9,6 +9,7 @@
 // (atan2(dy, dx), Stone Soup's convention), elevation up from the x-y plane.
 
 #include <Eigen/Core>
+
 #include <array>
 #include <cstdint>
 #include <string>

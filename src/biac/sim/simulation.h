@@ -14,6 +14,7 @@
 // point one uniform per component in column order.
 
 #include <Eigen/Core>
+
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -116,9 +116,7 @@ class GaussianFilter {
   const Motion& motion() const { return motion_; }
   const Measurement& measurement() const { return measurement_; }
 
-  State Predict(const State& state, double dt) const {
-    return method_.Predict(motion_, state, dt);
-  }
+  State Predict(const State& state, double dt) const { return method_.Predict(motion_, state, dt); }
   MeasPrediction PredictMeasurement(const State& prediction) const {
     return method_.PredictMeasurement(measurement_, prediction);
   }

@@ -29,8 +29,8 @@ class LastStateSink : public TrackSink<N> {
  public:
   void OnState(const TrackStateRecord<N>& r) override {
     ids.insert(r.id.value());
-    if (truth_x != nullptr &&
-        std::hypot(r.mean(0) - *truth_x, r.mean(2) - *truth_y) < 200.0 && r.updated) {
+    if (truth_x != nullptr && std::hypot(r.mean(0) - *truth_x, r.mean(2) - *truth_y) < 200.0 &&
+        r.updated) {
       ids_on_target.insert(r.id.value());
     }
     last = r;

@@ -52,9 +52,10 @@ class GateGrid {
   int nx_ = 1, ny_ = 1;
   double x0_ = 0, y0_ = 0, x1_ = 0, y1_ = 0;
   double inv_cell_x_ = 1, inv_cell_y_ = 1;
-  std::vector<int> cell_begin_;  // nx*ny + 1 prefix sums; row-major, so a row of cells is contiguous
-  std::vector<int> order_;       // point indices sorted by cell
-  std::vector<int> cell_of_;     // scratch
+  std::vector<int>
+      cell_begin_;            // nx*ny + 1 prefix sums; row-major, so a row of cells is contiguous
+  std::vector<int> order_;    // point indices sorted by cell
+  std::vector<int> cell_of_;  // scratch
 };
 
 }  // namespace biac::tracking

@@ -32,9 +32,9 @@ class GnnAssociator {
   assignment::SparseCostMatrix costs_;
   assignment::Solution solution_;
   assignment::Workspace workspace_;
-  std::vector<int> rows_;         // tracks that entered the solver
-  std::vector<int> column_of_;    // detection -> compact column
-  std::vector<int> detection_of_; // compact column -> detection
+  std::vector<int> rows_;          // tracks that entered the solver
+  std::vector<int> column_of_;     // detection -> compact column
+  std::vector<int> detection_of_;  // compact column -> detection
 };
 
 }  // namespace biac::tracking

@@ -29,11 +29,11 @@ enum class HypothesisKind { kDistance, kProbability };
 
 struct HypothesiserOptions {
   HypothesisKind kind = HypothesisKind::kDistance;
-  double missed_distance = 3.0;            // kDistance: gate and missed cost (Mahalanobis)
-  double prob_detect = 0.9;                // kProbability
-  double prob_gate = 0.9973;               // kProbability
-  double clutter_density = 1e-6;           // kProbability: false alarms per unit volume
-  bool use_grid = true;                    // false: test every pair (for tests)
+  double missed_distance = 3.0;   // kDistance: gate and missed cost (Mahalanobis)
+  double prob_detect = 0.9;       // kProbability
+  double prob_gate = 0.9973;      // kProbability
+  double clutter_density = 1e-6;  // kProbability: false alarms per unit volume
+  bool use_grid = true;           // false: test every pair (for tests)
 };
 
 struct HypothesisEntry {
@@ -56,8 +56,8 @@ struct Hypotheses {
   }
 };
 
-// ln(Pd N(z; z^, S) / lambda), given the innovation z - z^: the log-likelihood ratio of "z came from the track" against
-// "z is clutter" (the score increment of an update).
+// ln(Pd N(z; z^, S) / lambda), given the innovation z - z^: the log-likelihood ratio of "z came
+// from the track" against "z is clutter" (the score increment of an update).
 template <typename MeasPrediction, int M>
 double LogLikelihoodRatio(const MeasPrediction& mp, const estimation::Vector<M>& z,
                           double prob_detect, double clutter_density) {
@@ -78,8 +78,7 @@ class Hypothesiser {
  public:
   static constexpr int M = F::kMeasDim;
 
-  Hypothesiser(const F& filter, HypothesiserOptions options)
-      : filter_(&filter), options_(options) {
+  Hypothesiser(const F& filter, HypothesiserOptions options) : filter_(&filter), options_(options) {
     gate_squared_ = options_.kind == HypothesisKind::kDistance
                         ? options_.missed_distance * options_.missed_distance
                         : ChiSquareQuantile(options_.prob_gate, M);
@@ -108,7 +107,8 @@ class Hypothesiser {
       const auto& s = out.measurement_predictions[t].covariance;
       inverse_[t] = s.inverse();
       typical_half_x = std::max(typical_half_x, std::sqrt(gate_squared_ * s(0, 0)));
-      if constexpr (M > 1) typical_half_y = std::max(typical_half_y, std::sqrt(gate_squared_ * s(1, 1)));
+      if constexpr (M > 1)
+        typical_half_y = std::max(typical_half_y, std::sqrt(gate_squared_ * s(1, 1)));
     }
 
     index_.clear();

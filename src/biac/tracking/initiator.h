@@ -54,9 +54,8 @@ class Initiator {
         if (j >= 0) {
           const auto& mp = hypotheses_.measurement_predictions[t];
           track.state = filter_->Update(hypotheses_.predictions[t], mp, detections[j].z);
-          track.logic.score +=
-              LogLikelihoodRatio(mp, filter_->Residual(detections[j].z, mp.mean),
-                                 scoring_.prob_detect, scoring_.clutter_density);
+          track.logic.score += LogLikelihoodRatio(mp, filter_->Residual(detections[j].z, mp.mean),
+                                                  scoring_.prob_detect, scoring_.clutter_density);
           track.logic.max_score = std::max(track.logic.max_score, track.logic.score);
           ++track.logic.updates;
           track.logic.consecutive_misses = 0;

@@ -1,10 +1,10 @@
+#include "biac/tracking/jpda.h"
+
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include "biac/tracking/jpda.h"
 
 namespace biac::tracking {
 namespace {

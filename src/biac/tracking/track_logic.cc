@@ -6,7 +6,8 @@ namespace biac::tracking {
 
 Status InitiatorOptions::Validate() const {
   if (min_points < 1) return InvalidArgument(fmt::format("min_points {} < 1", min_points));
-  if (m < 1 || n < m) return InvalidArgument(fmt::format("M-of-N needs 1 <= M <= N, got {} of {}", m, n));
+  if (m < 1 || n < m)
+    return InvalidArgument(fmt::format("M-of-N needs 1 <= M <= N, got {} of {}", m, n));
   if (!(false_confirm_probability > 0 && false_confirm_probability < 1)) {
     return InvalidArgument("false_confirm_probability must be in (0, 1)");
   }

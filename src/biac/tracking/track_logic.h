@@ -32,13 +32,13 @@ enum class ConfirmationRule { kConsecutive, kMOfN, kScore };
 
 struct InitiatorOptions {
   ConfirmationRule rule = ConfirmationRule::kConsecutive;
-  int min_points = 3;  // kConsecutive
-  int m = 2;           // kMOfN
-  int n = 3;           // kMOfN
-  double new_target_density = 1e-7;        // kScore: beta_new, new targets per unit volume
-  double false_confirm_probability = 1e-3; // kScore: alpha
-  double false_delete_probability = 1e-2;  // kScore: beta
-  double missed_distance = 3.0;  // gate of the tentative tracks' GNN (Mahalanobis)
+  int min_points = 3;                       // kConsecutive
+  int m = 2;                                // kMOfN
+  int n = 3;                                // kMOfN
+  double new_target_density = 1e-7;         // kScore: beta_new, new targets per unit volume
+  double false_confirm_probability = 1e-3;  // kScore: alpha
+  double false_delete_probability = 1e-2;   // kScore: beta
+  double missed_distance = 3.0;             // gate of the tentative tracks' GNN (Mahalanobis)
   // Report the states a track had while tentative once it is confirmed, as Stone Soup keeps
   // them in the confirmed track (and so its metrics count them). false: a track exists for
   // the metrics from its confirmation on, which charges the confirmation delay as missed.

@@ -12,7 +12,8 @@ Status TrackerOptions::Validate() const {
                                : "the GNN associator needs the distance hypothesiser");
   }
   if (!(hypothesiser.prob_detect > 0 && hypothesiser.prob_detect < 1)) {
-    return InvalidArgument(fmt::format("prob_detect {} is not in (0, 1)", hypothesiser.prob_detect));
+    return InvalidArgument(
+        fmt::format("prob_detect {} is not in (0, 1)", hypothesiser.prob_detect));
   }
   if (!(hypothesiser.prob_gate > 0 && hypothesiser.prob_gate < 1)) {
     return InvalidArgument(fmt::format("prob_gate {} is not in (0, 1)", hypothesiser.prob_gate));

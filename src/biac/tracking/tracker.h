@@ -144,9 +144,8 @@ class MultiTargetTracker {
   // Stone Soup's MultiTargetMixtureTracker with gm_reduce_single. The state counts as an
   // update when some detection is more probable than the miss, and such detections are
   // taken from the initiator.
-  void ApplyJpda(Timestamp time, std::span<const Detection<M>> detections)
-    requires F::kGaussianState
-  {
+  void ApplyJpda(Timestamp time,
+                 std::span<const Detection<M>> detections) requires F::kGaussianState {
     for (int t = 0; t < static_cast<int>(tracks_.size()); ++t) {
       Track<State>& track = tracks_[t];
       const auto& prediction = hypotheses_.predictions[t];

@@ -113,7 +113,8 @@ Scene RandomScene(int targets, int scans, uint64_t seed) {
     for (auto& s : x) {
       s[0] += s[1];
       s[2] += s[3];
-      if (uniform(rng) < 2700.0) dets.push_back(At(s[0] + 10 * normal(rng), s[2] + 10 * normal(rng)));
+      if (uniform(rng) < 2700.0)
+        dets.push_back(At(s[0] + 10 * normal(rng), s[2] + 10 * normal(rng)));
     }
     for (int c = 0; c < targets; ++c) dets.push_back(At(uniform(rng), uniform(rng)));
     scene.scans.push_back(std::move(dets));
