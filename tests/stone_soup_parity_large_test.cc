@@ -15,15 +15,7 @@ TEST(StoneSoupParityLargeTest, GnnThousandTargetsTrackCounts) {
   options.targets = 1000;
   const sim::SimulationOutput scenario = sim::GenerateMttCv2d(options);
   ASSERT_EQ(scenario.detections.size(), 189947u);
-  std::vector<app::Scan> scans;
-  for (const sim::Detection& d : scenario.detections) {
-    const Timestamp t = Timestamp::FromSeconds(d.time);
-    if (scans.empty() || scans.back().time != t) scans.push_back({t, {}});
-    tracking::Detection<2> det;
-    det.z << d.values[0], d.values[1];
-    scans.back().detections.push_back(det);
-  }
-  auto run = app::RunTracker(app::TrackConfig{}, scans);
+  auto run = app::RunTracker(app::TrackConfig{}, app::ScansFromSimulation(scenario));
   ASSERT_TRUE(run.ok()) << run.error().message();
   EXPECT_EQ(run->confirmed, 1136u);
   EXPECT_EQ(run->alive_at_end, 995u);

@@ -19,18 +19,6 @@ struct Reference {
   double gospa_digits;  // the rounding Stone Soup's number was published with
 };
 
-std::vector<app::Scan> Scans(const sim::SimulationOutput& scenario) {
-  std::vector<app::Scan> scans;
-  for (const sim::Detection& d : scenario.detections) {
-    const Timestamp t = Timestamp::FromSeconds(d.time);
-    if (scans.empty() || scans.back().time != t) scans.push_back({t, {}});
-    tracking::Detection<2> det;
-    det.z << d.values[0], d.values[1];
-    scans.back().detections.push_back(det);
-  }
-  return scans;
-}
-
 class StoneSoupParityTest : public ::testing::TestWithParam<Reference> {};
 
 TEST_P(StoneSoupParityTest, MatchesStoneSoupsMetrics) {
@@ -38,16 +26,13 @@ TEST_P(StoneSoupParityTest, MatchesStoneSoupsMetrics) {
   sim::MttCv2dOptions options;
   options.targets = ref.targets;
   const sim::SimulationOutput scenario = sim::GenerateMttCv2d(options);
-  metrics::Trajectories truth;
-  for (const sim::TruthState& s : scenario.truth.states) {
-    truth.Add(Timestamp::FromSeconds(s.time), s.id, s.position, s.velocity);
-  }
+  const metrics::Trajectories truth = app::TruthFromSimulation(scenario);
   app::TrackConfig config;  // defaults: the MTT-CV2D configuration
   if (ref.associator == tracking::AssociatorKind::kJpda) {
     config.tracker.associator = tracking::AssociatorKind::kJpda;
     config.tracker.hypothesiser.kind = tracking::HypothesisKind::kProbability;
   }
-  auto run = app::RunTracker(config, Scans(scenario));
+  auto run = app::RunTracker(config, app::ScansFromSimulation(scenario));
   ASSERT_TRUE(run.ok()) << run.error().message();
   auto score = app::ScoreRun(config, *run, truth);
   ASSERT_TRUE(score.ok()) << score.error().message();

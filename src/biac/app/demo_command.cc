@@ -32,18 +32,8 @@ int RunDemo(const DemoArgs& args) {
   }
   const sim::SimulationOutput scenario = sim::GenerateMttCv2d(options);
 
-  std::vector<Scan> scans;
-  for (const sim::Detection& d : scenario.detections) {
-    const Timestamp t = Timestamp::FromSeconds(d.time);
-    if (scans.empty() || scans.back().time != t) scans.push_back({t, {}});
-    tracking::Detection<2> det;
-    det.z << d.values[0], d.values[1];
-    scans.back().detections.push_back(det);
-  }
-  metrics::Trajectories truth;
-  for (const sim::TruthState& s : scenario.truth.states) {
-    truth.Add(Timestamp::FromSeconds(s.time), s.id, s.position, s.velocity);
-  }
+  const std::vector<Scan> scans = ScansFromSimulation(scenario);
+  const metrics::Trajectories truth = TruthFromSimulation(scenario);
 
   TrackConfig config;  // the MTT-CV2D configuration
   if (args.associator == "jpda") {

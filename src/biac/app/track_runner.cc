@@ -95,6 +95,26 @@ Result<RunSummary> RunTracker(const TrackConfig& c, const std::vector<Scan>& sca
   return Internal("unknown motion model");
 }
 
+std::vector<Scan> ScansFromSimulation(const sim::SimulationOutput& simulation) {
+  std::vector<Scan> scans;
+  for (const sim::Detection& d : simulation.detections) {
+    const Timestamp t = Timestamp::FromSeconds(d.time);
+    if (scans.empty() || scans.back().time != t) scans.push_back({t, {}});
+    tracking::Detection<2> det;
+    det.z << d.values[0], d.values[1];
+    scans.back().detections.push_back(det);
+  }
+  return scans;
+}
+
+metrics::Trajectories TruthFromSimulation(const sim::SimulationOutput& simulation) {
+  metrics::Trajectories truth;
+  for (const sim::TruthState& s : simulation.truth.states) {
+    truth.Add(Timestamp::FromSeconds(s.time), s.id, s.position, s.velocity);
+  }
+  return truth;
+}
+
 Result<MetricsSummary> ScoreRun(const TrackConfig& config, const RunSummary& run,
                                 const metrics::Trajectories& truth) {
   metrics::Trajectories tracks;

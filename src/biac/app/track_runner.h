@@ -9,6 +9,7 @@
 #include "biac/base/status.h"
 #include "biac/base/time.h"
 #include "biac/metrics/ospa.h"
+#include "biac/sim/simulation.h"
 #include "biac/tracking/track.h"
 
 namespace biac::app {
@@ -31,6 +32,12 @@ struct RunSummary {
   };
   std::vector<Row> rows;
 };
+
+// The position detections of a simulation (its first two measurement components), one scan
+// per distinct time, in the simulation's order.
+std::vector<Scan> ScansFromSimulation(const sim::SimulationOutput& simulation);
+// The simulation's truth as trajectories for the metrics.
+metrics::Trajectories TruthFromSimulation(const sim::SimulationOutput& simulation);
 
 // Runs the tracker that `config` describes over the scans, in order.
 Result<RunSummary> RunTracker(const TrackConfig& config, const std::vector<Scan>& scans);
