@@ -11,6 +11,7 @@
 #include "biac/assignment/assignment.h"
 #include "biac/base/status.h"
 #include "biac/tracking/hypothesiser.h"
+#include "biac/tracking/track_logic.h"
 
 namespace biac::tracking {
 
@@ -36,5 +37,34 @@ class GnnAssociator {
   std::vector<int> column_of_;     // detection -> compact column
   std::vector<int> detection_of_;  // compact column -> detection
 };
+
+// Applies a GNN association at `time`: each track takes the update with its assigned
+// detection (clearing that detection's `available` flag) or keeps its prediction on a miss;
+// the track logic is scored with Pd and the clutter density of `scoring`. visit(t, updated)
+// is called after each track t.
+template <TrackingFilter F, typename Visit>
+void ApplyGnnAssociation(const F& filter, const Hypotheses<F>& hypotheses,
+                         const std::vector<int>& detection_of_track,
+                         std::span<const Detection<F::kMeasDim>> detections,
+                         const HypothesiserOptions& scoring, Timestamp time,
+                         std::span<Track<typename F::State>> tracks, std::span<char> available,
+                         Visit&& visit) {
+  for (int t = 0; t < static_cast<int>(tracks.size()); ++t) {
+    Track<typename F::State>& track = tracks[t];
+    const int j = detection_of_track[t];
+    track.time = time;
+    if (j >= 0) {
+      const auto& mp = hypotheses.measurement_predictions[t];
+      track.state = filter.Update(hypotheses.predictions[t], mp, detections[j].z);
+      RecordUpdate(track.logic, LogLikelihoodRatio(mp, filter.Residual(detections[j].z, mp.mean),
+                                                   scoring.prob_detect, scoring.clutter_density));
+      available[j] = 0;
+    } else {
+      track.state = hypotheses.predictions[t];
+      RecordMiss(track.logic, scoring.prob_detect);
+    }
+    visit(t, j >= 0);
+  }
+}
 
 }  // namespace biac::tracking

@@ -46,27 +46,9 @@ class Initiator {
     if (!holding_.empty()) {
       hypothesiser_.Hypothesise(holding_, detections, available, time, hypotheses_);
       BIAC_RETURN_IF_ERROR(gnn_.Associate(hypotheses_, num_detections, detection_of_track_));
-      for (int t = 0; t < static_cast<int>(holding_.size()); ++t) {
-        Track<State>& track = holding_[t];
-        const int j = detection_of_track_[t];
-        track.time = time;
-        ++track.logic.scans;
-        if (j >= 0) {
-          const auto& mp = hypotheses_.measurement_predictions[t];
-          track.state = filter_->Update(hypotheses_.predictions[t], mp, detections[j].z);
-          track.logic.score += LogLikelihoodRatio(mp, filter_->Residual(detections[j].z, mp.mean),
-                                                  scoring_.prob_detect, scoring_.clutter_density);
-          track.logic.max_score = std::max(track.logic.max_score, track.logic.score);
-          ++track.logic.updates;
-          track.logic.consecutive_misses = 0;
-          available[j] = 0;
-        } else {
-          track.state = hypotheses_.predictions[t];
-          track.logic.score += std::log1p(-scoring_.prob_detect);
-          ++track.logic.consecutive_misses;
-        }
-        Remember(t, j >= 0);
-      }
+      ApplyGnnAssociation(*filter_, hypotheses_, detection_of_track_, detections, scoring_, time,
+                          std::span(holding_), available,
+                          [&](int t, bool updated) { Remember(t, updated); });
       // Confirm, drop or keep each tentative track (compacting in place, history with it).
       int kept = 0;
       for (int t = 0; t < static_cast<int>(holding_.size()); ++t) {

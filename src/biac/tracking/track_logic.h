@@ -21,6 +21,7 @@
 //   score_drop             the score fell this far below its maximum (MATLAB trackerGNN's
 //                          score logic).
 
+#include <algorithm>
 #include <cmath>
 
 #include "biac/base/status.h"
@@ -62,6 +63,20 @@ inline double ConfirmScore(const InitiatorOptions& o) {
 }
 inline double DropScore(const InitiatorOptions& o) {
   return std::log(o.false_delete_probability / (1.0 - o.false_confirm_probability));
+}
+
+// One scan's bookkeeping: an update whose log-likelihood ratio is `llr`, or a miss.
+inline void RecordUpdate(TrackLogic& logic, double llr) {
+  ++logic.scans;
+  ++logic.updates;
+  logic.consecutive_misses = 0;
+  logic.score += llr;
+  logic.max_score = std::max(logic.max_score, logic.score);
+}
+inline void RecordMiss(TrackLogic& logic, double prob_detect) {
+  ++logic.scans;
+  ++logic.consecutive_misses;
+  logic.score += std::log1p(-prob_detect);
 }
 
 // Whether a tentative track has met its confirmation rule.

@@ -106,37 +106,10 @@ class MultiTargetTracker {
                     filter_.Covariance(track.state), updated});
   }
 
-  // Score bookkeeping for an update with measurement prediction mp and innovation z - z^.
-  void ScoreUpdate(TrackLogic& logic, const typename F::MeasPrediction& mp,
-                   const estimation::Vector<M>& innovation) const {
-    const auto& h = options_.hypothesiser;
-    logic.score += LogLikelihoodRatio(mp, innovation, h.prob_detect, h.clutter_density);
-    logic.max_score = std::max(logic.max_score, logic.score);
-  }
-  void ScoreMiss(TrackLogic& logic) const {
-    logic.score += std::log1p(-options_.hypothesiser.prob_detect);
-  }
-
   void ApplyGnn(Timestamp time, std::span<const Detection<M>> detections) {
-    for (int t = 0; t < static_cast<int>(tracks_.size()); ++t) {
-      Track<State>& track = tracks_[t];
-      const int j = detection_of_track_[t];
-      track.time = time;
-      ++track.logic.scans;
-      if (j >= 0) {
-        const auto& mp = hypotheses_.measurement_predictions[t];
-        track.state = filter_.Update(hypotheses_.predictions[t], mp, detections[j].z);
-        ScoreUpdate(track.logic, mp, filter_.Residual(detections[j].z, mp.mean));
-        ++track.logic.updates;
-        track.logic.consecutive_misses = 0;
-        unassociated_[j] = 0;
-      } else {
-        track.state = hypotheses_.predictions[t];
-        ScoreMiss(track.logic);
-        ++track.logic.consecutive_misses;
-      }
-      Report(track, j >= 0);
-    }
+    ApplyGnnAssociation(filter_, hypotheses_, detection_of_track_, detections,
+                        options_.hypothesiser, time, std::span(tracks_), std::span(unassociated_),
+                        [&](int t, bool updated) { Report(tracks_[t], updated); });
   }
 
   // JPDA: each track's posterior is the moment-matched mixture of its prediction (weight of
@@ -178,19 +151,18 @@ class MultiTargetTracker {
       track.time = time;
       track.state.mean = mean;
       track.state.covariance = covariance;
-      ++track.logic.scans;
+      const auto& h = options_.hypothesiser;
       if (updated) {
         // The score follows the most probable detection.
         int best = 0;
         for (int k = 1; k < static_cast<int>(row.size()); ++k) {
           if (marginals_.probability[begin + k] > marginals_.probability[begin + best]) best = k;
         }
-        ScoreUpdate(track.logic, mp, filter_.Residual(detections[row[best].detection].z, mp.mean));
-        ++track.logic.updates;
-        track.logic.consecutive_misses = 0;
+        const auto innovation = filter_.Residual(detections[row[best].detection].z, mp.mean);
+        RecordUpdate(track.logic,
+                     LogLikelihoodRatio(mp, innovation, h.prob_detect, h.clutter_density));
       } else {
-        ScoreMiss(track.logic);
-        ++track.logic.consecutive_misses;
+        RecordMiss(track.logic, h.prob_detect);
       }
       Report(track, updated);
     }
