@@ -92,3 +92,22 @@ function(biac_fuzz name)
     target_link_libraries(${name} PRIVATE biac::${dep})
   endforeach()
 endfunction()
+
+# biac_module_part(<module> <part> SOURCES ... DEPS ... EXTERNAL ...): one static library
+# biac_<module>_<part> (alias biac::<module>_<part>) inside a module folder, for modules built
+# from independent parts (formats/ has one per wire format). DEPS names other biac targets
+# without the biac:: prefix (modules, or parts such as formats_common); the module's own
+# target links every part.
+function(biac_module_part module part)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;EXTERNAL" ${ARGN})
+  set(target biac_${module}_${part})
+  add_library(${target} STATIC ${ARG_SOURCES})
+  add_library(biac::${module}_${part} ALIAS ${target})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  foreach(dep IN LISTS ARG_DEPS)
+    target_link_libraries(${target} PUBLIC biac::${dep})
+  endforeach()
+  if(ARG_EXTERNAL)
+    target_link_libraries(${target} PUBLIC ${ARG_EXTERNAL})
+  endif()
+endfunction()

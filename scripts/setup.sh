@@ -7,7 +7,8 @@ packages=(
   build-essential clang libclang-rt-dev cmake ninja-build ccache pkg-config python3
   libeigen3-dev libgeographiclib-dev libfmt-dev libspdlog-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  gnuplot-nox
+  gnuplot-nox libssl-dev libprotobuf-dev protobuf-compiler libpugixml-dev libpcap-dev
+  libavformat-dev libavcodec-dev libavutil-dev
 )
 
 missing=()

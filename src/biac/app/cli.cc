@@ -17,6 +17,7 @@ int Run(int argc, char** argv) {
   auto add = [&](CommandRunner runner) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(runner));
   };
+  add(RegisterDecodeCommand(app));
   add(RegisterDemoCommand(app));
   add(RegisterSimCommand(app));
   add(RegisterTrackCommand(app));

@@ -11,6 +11,7 @@ namespace biac::app {
 
 using CommandRunner = std::function<int()>;
 
+CommandRunner RegisterDecodeCommand(CLI::App& parent);
 CommandRunner RegisterDemoCommand(CLI::App& parent);
 CommandRunner RegisterSimCommand(CLI::App& parent);
 CommandRunner RegisterTrackCommand(CLI::App& parent);

@@ -1,0 +1,10 @@
+// TEMPORARY placeholder until the ais decoder lands: replace this whole file.
+#include "biac/app/decode.h"
+
+namespace biac::app {
+
+Status DecodeAis(std::istream&, const DecodeOptions&, DecodeOutput&) {
+  return FailedPrecondition("this format's decoder is not built yet");
+}
+
+}  // namespace biac::app

@@ -1,0 +1,1 @@
+// TEMPORARY placeholder until the adsb decoder lands; delete this file.

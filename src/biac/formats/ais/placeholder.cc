@@ -1,0 +1,1 @@
+// TEMPORARY placeholder until the ais decoder lands; delete this file.

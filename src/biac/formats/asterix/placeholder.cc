@@ -1,0 +1,1 @@
+// TEMPORARY placeholder until the asterix decoder lands; delete this file.

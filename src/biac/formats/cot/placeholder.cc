@@ -1,0 +1,1 @@
+// TEMPORARY placeholder until the cot decoder lands; delete this file.

@@ -1,0 +1,1 @@
+// TEMPORARY placeholder until the gmti decoder lands; delete this file.

@@ -1,0 +1,1 @@
+// TEMPORARY placeholder until the klv decoder lands; delete this file.
