@@ -19,6 +19,8 @@ int Run(int argc, char** argv) {
   };
   add(RegisterDecodeCommand(app));
   add(RegisterDemoCommand(app));
+  add(RegisterLabelCommand(app));
+  add(RegisterAuditCommand(app));
   add(RegisterSimCommand(app));
   add(RegisterTrackCommand(app));
 

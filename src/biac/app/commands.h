@@ -12,6 +12,8 @@ namespace biac::app {
 using CommandRunner = std::function<int()>;
 
 CommandRunner RegisterDecodeCommand(CLI::App& parent);
+CommandRunner RegisterLabelCommand(CLI::App& parent);
+CommandRunner RegisterAuditCommand(CLI::App& parent);
 CommandRunner RegisterDemoCommand(CLI::App& parent);
 CommandRunner RegisterSimCommand(CLI::App& parent);
 CommandRunner RegisterTrackCommand(CLI::App& parent);
