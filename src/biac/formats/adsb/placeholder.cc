@@ -1,1 +1,0 @@
-// TEMPORARY placeholder until the adsb decoder lands; delete this file.

@@ -1,1 +1,0 @@
-// TEMPORARY placeholder until the ais decoder lands; delete this file.

@@ -1,1 +1,0 @@
-// TEMPORARY placeholder until the asterix decoder lands; delete this file.

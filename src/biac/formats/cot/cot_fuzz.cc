@@ -1,0 +1,150 @@
+// libFuzzer target for CoT XML: stream framing and event decoding. Besides "no crash, no
+// sanitizer report" it checks, and aborts when one fails:
+// 1. framing does not depend on how the stream is cut into reads (the first input byte
+//    picks the read size): same frames, same offsets, same errors;
+// 2. an event that decodes, written as XML and decoded again, is the same event, and the
+//    writer's output is a fixed point (canonical);
+// 3. such an event sent through TAK protocol mesh framing comes back equal, when it is
+//    representable there (millisecond times after 1970, version 2.0, valid UTF-8);
+// 4. its atom type, if it maps to a 2525B code, maps back to the same type (affiliation x
+//    excepted, which has no 2525B identity);
+// 5. JSON and the Observation mapping run on it without failing unexpectedly.
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "biac/formats/cot/framer.h"
+#include "biac/formats/cot/json.h"
+#include "biac/formats/cot/observation.h"
+#include "biac/formats/cot/symbol.h"
+#include "biac/formats/cot/takproto.h"
+#include "biac/formats/cot/xml.h"
+
+namespace {
+
+using biac::formats::cot::Event;
+
+void Check(bool condition, const char* what) {
+  if (condition) return;
+  std::fprintf(stderr, "cot_fuzz: property failed: %s\n", what);
+  std::abort();
+}
+
+struct FrameRecord {
+  std::string text;
+  uint64_t offset;
+  std::string error;
+  bool operator==(const FrameRecord&) const = default;
+};
+
+std::vector<FrameRecord> FrameAll(std::string_view stream, size_t read_size) {
+  biac::formats::cot::XmlStreamFramer framer;
+  std::vector<FrameRecord> frames;
+  biac::formats::cot::XmlFrame frame;
+  auto drain = [&]() {
+    while (framer.Next(frame)) {
+      frames.push_back({std::string(frame.text), frame.offset, std::string(frame.error)});
+    }
+  };
+  for (size_t at = 0; at < stream.size(); at += read_size) {
+    framer.Append(stream.substr(at, read_size));
+    drain();
+  }
+  framer.Finish();
+  drain();
+  return frames;
+}
+
+// UTF-8 as protobuf checks proto3 strings (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    if (c < 0x80) {
+      n = 0;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+    } else {
+      return false;
+    }
+    if (n > 0 && i + n >= s.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    if (n > 0) {
+      const auto second = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second >= 0xA0) ||
+          (c == 0xF0 && second < 0x90) || (c == 0xF4 && second >= 0x90)) {
+        return false;
+      }
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+bool RepresentableInProtobuf(const Event& e) {
+  constexpr int64_t kNanosPerMilli = 1'000'000;
+  for (const biac::Timestamp t : {e.time, e.start, e.stale}) {
+    if (t.nanos() < 0 || t.nanos() % kNanosPerMilli != 0) return false;
+  }
+  return e.version == "2.0" && IsValidUtf8(biac::formats::cot::WriteXml(e));
+}
+
+void CheckEvent(const Event& event) {
+  const std::string xml = biac::formats::cot::WriteXml(event);
+  biac::Result<Event> again = biac::formats::cot::DecodeXml(xml);
+  Check(again.ok(), "a written event decodes");
+  Check(*again == event, "decode(write(event)) == event");
+  Check(biac::formats::cot::WriteXml(*again) == xml, "the writer is canonical");
+
+  if (RepresentableInProtobuf(event)) {
+    const std::string mesh = biac::formats::cot::EncodeMesh(event);
+    biac::Result<biac::formats::cot::TakMessage> back = biac::formats::cot::DecodeMesh(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(mesh.data()), mesh.size()));
+    Check(back.ok() && back->event.has_value(), "an encoded mesh message decodes");
+    Check(*back->event == event, "protobuf round trip keeps the event");
+  }
+
+  biac::Result<std::string> code = biac::formats::cot::CotTypeToSymbolCode(event.type);
+  if (code.ok() && event.type.size() > 2 && event.type[2] != 'x') {
+    biac::Result<biac::formats::cot::CotTypeFromSymbol> type =
+        biac::formats::cot::SymbolCodeToCotType(*code);
+    Check(type.ok() && type->cot_type == event.type, "2525B mapping round trip");
+  }
+
+  (void)biac::formats::cot::EventToJson(event).dump(-1, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace);
+  biac::formats::cot::ObservationOptions options;
+  biac::Result<biac::model::Observation> obs = biac::formats::cot::ToObservation(event, options);
+  Check(obs.ok() || obs.error().code() != biac::StatusCode::kInternal, "observation mapping");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const size_t read_size = 1 + data[0] % 64;
+  const std::string_view stream(reinterpret_cast<const char*>(data + 1), size - 1);
+  const std::vector<FrameRecord> whole = FrameAll(stream, stream.size() + 1);
+  Check(FrameAll(stream, read_size) == whole, "framing is independent of read sizes");
+
+  biac::formats::cot::XmlDecoder decoder;
+  Event event;
+  for (const FrameRecord& frame : whole) {
+    if (!frame.error.empty()) continue;
+    if (decoder.Decode(frame.text, event).ok()) CheckEvent(event);
+  }
+  // The whole input as one document, too (no framing).
+  if (decoder.Decode(stream, event).ok()) CheckEvent(event);
+  return 0;
+}

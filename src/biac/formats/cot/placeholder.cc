@@ -1,1 +1,0 @@
-// TEMPORARY placeholder until the cot decoder lands; delete this file.

@@ -1,1 +1,0 @@
-// TEMPORARY placeholder until the gmti decoder lands; delete this file.

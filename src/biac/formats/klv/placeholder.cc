@@ -1,1 +1,0 @@
-// TEMPORARY placeholder until the klv decoder lands; delete this file.
