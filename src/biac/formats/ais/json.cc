@@ -1,5 +1,7 @@
 #include "biac/formats/ais/json.h"
 
+#include "biac/formats/common/hex.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -504,15 +506,8 @@ std::string_view ShipTypeText(unsigned t) {
 }
 
 std::string BinaryToGpsdString(const BinaryData& data) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = std::to_string(data.bit_count) + ":";
   const size_t bytes = (data.bit_count + 7u) / 8u;
-  out.reserve(out.size() + 2 * bytes);
-  for (size_t i = 0; i < bytes; ++i) {
-    out.push_back(kDigits[data.bytes[i] >> 4]);
-    out.push_back(kDigits[data.bytes[i] & 0xF]);
-  }
-  return out;
+  return std::to_string(data.bit_count) + ":" + ToHex({data.bytes.data(), bytes});
 }
 
 Json ToJson(const Message& message, std::string_view device) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "biac/base/bits.h"
+#include "biac/formats/common/hex.h"
 
 namespace biac::formats::asterix {
 
@@ -282,17 +283,6 @@ std::string ItemKey(uint8_t category, std::string_view id) {
 
 namespace {
 
-std::string Hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(2 * bytes.size());
-  for (uint8_t b : bytes) {
-    s.push_back(kDigits[b >> 4]);
-    s.push_back(kDigits[b & 0xf]);
-  }
-  return s;
-}
-
 std::string HexBits(uint64_t raw, unsigned bits) {
   char buf[20];
   std::snprintf(buf, sizeof buf, "%0*llx", static_cast<int>((bits + 3) / 4),
@@ -368,7 +358,7 @@ nlohmann::ordered_json VariationJson(const Edition& e, int index, std::span<cons
       return out;
     }
     case VariationKind::kExplicit:
-      return Hex(bytes.subspan(1));
+      return ToHex(bytes.subspan(1));
     case VariationKind::kCompound: {
       nlohmann::ordered_json out = nlohmann::ordered_json::object();
       const size_t primary = PresenceSize(bytes, bytes.size());
