@@ -52,4 +52,40 @@ set +e
 set -e
 [[ $rc -eq 2 ]] || fail "missing --detections exit $rc"
 "$biac" demo --targets 10 --scans 20 | grep -q "tracks confirmed" || fail "demo"
+
+# biac fuse: one audience of the small two-nation scenario, released to a partner and logged.
+cat > "$dir/sharing.toml" <<'TOML'
+[[sharing.rule]]
+name = "coarse-1km"
+coarsen_position_m = 1000
+drop_fields = ["callsign"]
+
+[[sharing.partner]]
+name = "jpn-node"
+audience = { clearance = "SECRET", nationality = "JPN" }
+rules = ["coarse-1km"]
+TOML
+"$biac" fuse --scenario kyushu-okinawa-small --audience coalition-unclass --no-single-sources \
+  --sharing "$dir/sharing.toml" --audit-log "$dir/audit.log" > "$dir/fuse.json"
+python3 - "$dir/fuse.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+names = [a["name"] for a in r["audiences"]]
+assert names == ["coalition-unclass", "jpn-node"], names
+for a in r["audiences"]:
+    assert a["leak_check"]["passed"], a
+    assert a["identity"]["ratio"] >= 0.99, a
+# The unclassified audience sees AIS and ADS-B only.
+assert r["audiences"][0]["visible_sources"] == ["ais", "adsb"], r["audiences"][0]
+rel = r["releases"][0]
+assert rel["partner"] == "jpn-node" and rel["released"] and rel["rules"] == ["coarse-1km"], rel
+assert rel["audit_index"] == 0 and len(rel["sha256"]) == 64, rel
+PY
+"$biac" audit verify "$dir/audit.log" > "$dir/verify.json" 2> /dev/null || fail "audit log of the release"
+grep -q '"entries":1' "$dir/verify.json" || fail "release not logged: $(cat "$dir/verify.json")"
+set +e
+"$biac" fuse --scenario kyushu-okinawa-small --audience nobody > /dev/null 2> "$dir/err"; rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "unknown audience exit $rc"
+grep -q "no audience 'nobody'" "$dir/err" || fail "unknown audience: $(cat "$dir/err")"
 echo "cli_test: all checks passed"

@@ -23,6 +23,7 @@ int Run(int argc, char** argv) {
   add(RegisterAuditCommand(app));
   add(RegisterSimCommand(app));
   add(RegisterTrackCommand(app));
+  add(RegisterFuseCommand(app));
 
   try {
     app.parse(argc, argv);

@@ -17,5 +17,6 @@ CommandRunner RegisterAuditCommand(CLI::App& parent);
 CommandRunner RegisterDemoCommand(CLI::App& parent);
 CommandRunner RegisterSimCommand(CLI::App& parent);
 CommandRunner RegisterTrackCommand(CLI::App& parent);
+CommandRunner RegisterFuseCommand(CLI::App& parent);
 
 }  // namespace biac::app

@@ -68,7 +68,13 @@ struct SensorRelative {
   double range_rate_sigma_mps = 0.0;
 };
 
+// The id the node's store gives an observation when it accepts it (its sequence number in
+// the store, from 1); 0 until stored. Provenance refers to observations by this id, so the
+// same observation has the same id in every audience's picture.
+using ObservationId = uint64_t;
+
 struct Observation {
+  ObservationId id = 0;
   Timestamp time;           // time of applicability, from the data (UTC)
   std::string source;       // the configured source id, e.g. "ais-naha"
   std::string sensor;       // the sensor within the source, e.g. "SAC 25 SIC 10" or a receiver

@@ -48,6 +48,10 @@ assert modes[2]["mlat_timestamp"] == 0x1234567, modes[2]
 assert "latitude" not in modes[3] and "latitude" not in modes[4]
 assert abs(modes[5]["latitude"] - 51.1453) < 1e-3 and abs(modes[5]["longitude"] - 7.2466) < 1e-3
 assert modes[6]["squawk"] == "1346", modes[6]
+# Its MB FFBBA9383FFCEB fits only Comm-B 5,0: roll -3 * 45/256, GS 224 * 2 = 448 kt, TAS
+# 235 * 2 = 470 kt (worked by hand from Doc 9871 Table A-2-80).
+assert modes[6]["bds"] == "5,0" and modes[6]["groundspeed"] == 448, modes[6]
+assert modes[6]["true_airspeed"] == 470 and abs(modes[6]["roll"] + 0.52734375) < 1e-9, modes[6]
 fixed = [json.loads(l) for l in open(f"{d}/fix.out")]
 assert any(r.get("corrected_bit") == 111 for r in fixed), fixed
 beast = [json.loads(l) for l in open(f"{d}/beast.out")]

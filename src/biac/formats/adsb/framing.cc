@@ -370,7 +370,10 @@ Result<SbsMessage> ParseSbsLine(std::string_view line) {
     m.transmission_type = static_cast<uint8_t>(t);
   }
   std::string_view hex = f[sbs::kHexIdent];
-  if (!hex.empty() && hex.front() == '~') hex.remove_prefix(1);  // readsb: non-ICAO address
+  if (!hex.empty() && hex.front() == '~') {  // readsb: non-ICAO address
+    hex.remove_prefix(1);
+    m.non_icao = true;
+  }
   if (!hex.empty()) {
     uint32_t icao = 0;
     const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), icao, 16);

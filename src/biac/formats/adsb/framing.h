@@ -100,6 +100,7 @@ struct SbsMessage {
   SbsType type = SbsType::kMsg;
   uint8_t transmission_type = 0;  // MSG: 1..8
   std::optional<uint32_t> icao;
+  bool non_icao = false;  // readsb's "~" prefix: a TIS-B/ADS-R or anonymous address
   std::string_view date_generated, time_generated, date_logged, time_logged;
   std::optional<double> time_generated_s;  // Unix seconds, date and time read as UTC
   std::string_view callsign;               // MSG 1 (and ID/SEL), trimmed

@@ -1,9 +1,11 @@
 // Agreement with pyModeS on the external vectors (testdata/adsb/PROVENANCE.md):
-// - pymodes_golden_v2.json: 600 messages with pyModeS 2.21.1's decoded fields. Every field
-//   biac produces is compared (df, icao, typecode, callsign, category, altitude, cpr_format,
-//   squawk, groundspeed, track, vertical_rate; the callsign of DF20/21 Comm-B register 2,0);
-//   the other Comm-B register inference fields of DF20/21 (bds, selected_altitude_mcp,
-//   roll, mach, ...) are not produced - biac keeps MB raw - and are counted as such.
+// - pymodes_golden_v2.json: 600 messages with pyModeS 2.21.1's decoded fields (its
+//   scripts/snapshot_v2.py: bds.infer(msg, mrar=True), then the register's decoders when
+//   the answer is one register). Every field pyModeS gives is compared with biac's: df, icao,
+//   typecode, callsign, category, altitude, cpr_format, squawk, groundspeed, track,
+//   vertical_rate, and for DF20/21 the inferred register (bds: pyModeS's candidate list,
+//   "BDS50,BDS60", must equal biac's candidate set exactly) and the fields of 2,0, 4,0, 5,0
+//   and 6,0. A Comm-B field biac produces that pyModeS does not is counted too ("extra").
 // - pymodes_vectors.csv: every row (one assert of a pyModeS v3 test) is checked; a field
 //   name the test does not know fails it, so no row is skipped silently.
 // - pymodes_sample_data_adsb.csv: the CPR pairs of the whole file decode to a continuous
@@ -11,8 +13,11 @@
 //
 // Deliberate differences from pyModeS (docs/formats/adsb.md): callsigns have trailing spaces
 // removed (pyModeS 2 pads with '_'); a metric (M = 1) altitude code gives no altitude in
-// both; DF20/21 Comm-B registers other than 2,0 are not inferred (pyModeS guesses among
-// candidates, e.g. "BDS50,BDS60", from value ranges).
+// both; Comm-B register names are "5,0" (pyModeS 3) rather than "BDS50" (pyModeS 2), and an
+// ambiguous MB gives `bds_candidates` instead of a comma-joined `bds`. pyModeS 2's 6,0 test
+// reads the DF20 altitude with its Cython altcode, which gives -999999 for a zero altitude
+// code and -1 for an illegal Gillham code and then applies the Mach/IAS check at that
+// "altitude"; biac skips the check when the reply has no altitude (no golden vector has one).
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +27,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <variant>
 
 #include "biac/formats/adsb/cpr.h"
 #include "biac/formats/adsb/framing.h"
@@ -47,6 +53,52 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// The Comm-B register fields of pyModeS 2 (its snapshot's names, which are pyModeS 3's).
+const char* const kCommBFields[] = {"selected_altitude_mcp",
+                                    "selected_altitude_fms",
+                                    "baro_pressure_setting",
+                                    "roll",
+                                    "true_track",
+                                    "track_rate",
+                                    "true_airspeed",
+                                    "magnetic_heading",
+                                    "indicated_airspeed",
+                                    "mach",
+                                    "baro_vertical_rate",
+                                    "inertial_vertical_rate"};
+
+// biac's value of a Comm-B field (and `groundspeed` of 5,0) for this reply; null if none.
+nlohmann::json CommBField(const Message& m, const std::string& field) {
+  if (const auto* s = std::get_if<SelectedVerticalIntention>(&m.commb.data)) {
+    if (field == "selected_altitude_mcp" && s->selected_altitude_mcp_ft) {
+      return *s->selected_altitude_mcp_ft;
+    }
+    if (field == "selected_altitude_fms" && s->selected_altitude_fms_ft) {
+      return *s->selected_altitude_fms_ft;
+    }
+    if (field == "baro_pressure_setting" && s->baro_setting_mb) return *s->baro_setting_mb;
+  } else if (const auto* t = std::get_if<TrackAndTurn>(&m.commb.data)) {
+    if (field == "roll" && t->roll_deg) return *t->roll_deg;
+    if (field == "true_track" && t->true_track_deg) return *t->true_track_deg;
+    if (field == "groundspeed" && t->groundspeed_kt) return *t->groundspeed_kt;
+    if (field == "track_rate" && t->track_rate_dps) return *t->track_rate_dps;
+    if (field == "true_airspeed" && t->true_airspeed_kt) return *t->true_airspeed_kt;
+  } else if (const auto* h = std::get_if<HeadingAndSpeed>(&m.commb.data)) {
+    if (field == "magnetic_heading" && h->magnetic_heading_deg) return *h->magnetic_heading_deg;
+    if (field == "indicated_airspeed" && h->indicated_airspeed_kt) {
+      return *h->indicated_airspeed_kt;
+    }
+    if (field == "mach" && h->mach) return *h->mach;
+    if (field == "baro_vertical_rate" && h->baro_vertical_rate_fpm) {
+      return *h->baro_vertical_rate_fpm;
+    }
+    if (field == "inertial_vertical_rate" && h->inertial_vertical_rate_fpm) {
+      return *h->inertial_vertical_rate_fpm;
+    }
+  }
+  return nullptr;
+}
+
 // biac's value of a pyModeS field for this message, as JSON; null if biac does not produce
 // that field for this message.
 nlohmann::json BiacField(const Message& m, const std::string& field) {
@@ -54,7 +106,8 @@ nlohmann::json BiacField(const Message& m, const std::string& field) {
   if (field == "icao") return IcaoHex(m.icao);
   const bool es = m.is_extended_squitter();
   if (field == "typecode" && es) return m.typecode;
-  if (field == "callsign" && (m.me_kind == MeKind::kIdentification || m.commb_identification)) {
+  if (field == "callsign" &&
+      (m.me_kind == MeKind::kIdentification || m.is_commb_identification())) {
     return std::string(m.identification.callsign.data());
   }
   if (field == "category" && m.me_kind == MeKind::kIdentification) {
@@ -69,11 +122,33 @@ nlohmann::json BiacField(const Message& m, const std::string& field) {
     if (field == "track" && v.track_deg) return *v.track_deg;
     if (field == "vertical_rate" && v.vertical_rate_fpm) return *v.vertical_rate_fpm;
   }
+  if (m.df == 20 || m.df == 21) {
+    if (field == "bds" && !m.commb.candidates.empty()) {
+      // As a sorted list of pyModeS 2 tokens ("BDS50"), for comparison with its string.
+      nlohmann::json list = nlohmann::json::array();
+      for (size_t i = 0; i < kCommBRegisterCount; ++i) {
+        const auto r = static_cast<CommBRegister>(i);
+        if (!m.commb.candidates.Contains(r)) continue;
+        std::string token = "BDS" + std::string(CommBRegisterName(r));
+        token.erase(token.find(','), 1);
+        list.push_back(token);
+      }
+      return list;
+    }
+    return CommBField(m, field);
+  }
   return nullptr;
 }
 
 bool Agrees(const std::string& field, const nlohmann::json& expected,
             const nlohmann::json& actual) {
+  if (field == "bds") {
+    // pyModeS 2 joins its sorted candidates with commas.
+    std::string joined;
+    for (const auto& token : actual)
+      joined += (joined.empty() ? "" : ",") + token.get<std::string>();
+    return expected.get<std::string>() == joined;
+  }
   if (field == "icao") return Lower(expected.get<std::string>()) == actual.get<std::string>();
   if (field == "callsign") {
     std::string e = expected.get<std::string>();
@@ -93,6 +168,7 @@ TEST(Golden, PyModeSV2Corpus) {
     int compared = 0;
     int agreed = 0;
     int not_produced = 0;
+    int extra = 0;  // biac gives the field, pyModeS does not
   };
   std::map<std::string, Count> counts;
   int messages = 0;
@@ -117,12 +193,26 @@ TEST(Golden, PyModeSV2Corpus) {
         ADD_FAILURE() << hex << " " << field << ": pyModeS " << value << ", biac " << actual;
       }
     }
+    if (m.df == 20 || m.df == 21) {
+      for (const char* field : kCommBFields) {
+        if (!expected.contains(field) && !CommBField(m, field).is_null()) {
+          ++counts[field].extra;
+          ADD_FAILURE() << hex << " " << field << ": biac " << CommBField(m, field)
+                        << ", pyModeS none";
+        }
+      }
+      if (!expected.contains("bds") && !m.commb.candidates.empty()) {
+        ++counts["bds"].extra;
+        ADD_FAILURE() << hex << ": biac has Comm-B candidates, pyModeS none";
+      }
+    }
   }
   std::string report = "pymodes_golden_v2.json, " + std::to_string(messages) + " messages:";
   int compared = 0;
   for (const auto& [field, c] : counts) {
     report += "\n  " + field + ": " + std::to_string(c.agreed) + "/" + std::to_string(c.compared) +
-              " agree, " + std::to_string(c.not_produced) + " not produced";
+              " agree, " + std::to_string(c.not_produced) + " not produced, " +
+              std::to_string(c.extra) + " extra";
     compared += c.compared;
   }
   std::cout << report << "\n";
@@ -138,6 +228,14 @@ TEST(Golden, PyModeSV2Corpus) {
   EXPECT_EQ(counts["vertical_rate"].not_produced, 0);
   EXPECT_EQ(counts["track"].not_produced, 0);
   EXPECT_EQ(counts["callsign"].not_produced, 0);
+  // Comm-B: the register inference and every register field, on all 400 DF20/21.
+  EXPECT_EQ(counts["bds"].compared, 399);
+  EXPECT_EQ(counts["bds"].not_produced, 0);
+  for (const char* field : kCommBFields) {
+    EXPECT_EQ(counts[field].not_produced, 0) << field;
+    EXPECT_GT(counts[field].compared, 0) << field;
+  }
+  EXPECT_EQ(counts["groundspeed"].not_produced, 0);
 }
 
 // Splits one CSV line with double-quoted fields.

@@ -26,6 +26,150 @@ void AddAltitude(const Message& m, nlohmann::json& j) {
   }
 }
 
+template <typename T>
+void Put(nlohmann::json& j, const char* key, const std::optional<T>& v) {
+  if (v)
+    j[key] = *v;
+  else
+    j[key] = nullptr;
+}
+
+// TC 29 subtype 0 (DO-260A), with pyModeS 2's names (bds62.target_altitude, target_angle,
+// vertical_mode, horizontal_mode, tcas_ra, emergency_status).
+void AddTargetStateV1(const TargetState& t, nlohmann::json& j) {
+  static constexpr const char* kVerticalSource[] = {"N/A", "MCP/FCU", "Holding mode", "FMS/RNAV"};
+  static constexpr const char* kHorizontalSource[] = {"N/A", "MCP/FCU", "Autopilot mode",
+                                                      "FMS/RNAV"};
+  Put(j, "target_altitude", t.target_altitude_ft);
+  j["target_altitude_source"] = kVerticalSource[t.vertical_source & 3];
+  j["target_altitude_reference"] = t.target_altitude_msl ? "MSL" : "FL";
+  j["target_altitude_capability"] = t.target_altitude_capability;
+  j["vertical_mode"] = t.vertical_mode;
+  Put(j, "target_angle", t.target_angle_deg);
+  j["target_angle_source"] = kHorizontalSource[t.horizontal_source & 3];
+  j["target_angle_type"] = t.target_angle_is_track ? "Track" : "Heading";
+  j["horizontal_mode"] = t.horizontal_mode;
+  j["nac_p"] = t.nac_p;
+  j["nic_baro"] = t.nic_baro;
+  j["sil"] = t.sil;
+  j["tcas_operational"] = t.tcas_operational;
+  j["tcas_ra"] = t.tcas_ra_active;
+  j["emergency_state"] = t.emergency_state;
+}
+
+// DF20/21 MB: the inferred register and its fields (names of pyModeS 3's decode_bdsXX, which
+// are those of pymodes_golden_v2.json), or the candidates when several fit.
+void AddCommB(const Message& m, nlohmann::json& j) {
+  const CommB& c = m.commb;
+  if (!c.bds) {
+    if (c.candidates.size() > 1) {
+      nlohmann::json list = nlohmann::json::array();
+      for (size_t i = 0; i < kCommBRegisterCount; ++i) {
+        const auto r = static_cast<CommBRegister>(i);
+        if (c.candidates.Contains(r)) list.push_back(std::string(CommBRegisterName(r)));
+      }
+      j["bds_candidates"] = list;
+    }
+    return;
+  }
+  j["bds"] = std::string(CommBRegisterName(*c.bds));
+  if (*c.bds == CommBRegister::k20) {
+    j["callsign"] = std::string(m.identification.callsign.data());
+    return;
+  }
+  if (const auto* d = std::get_if<DataLinkCapability>(&c.data)) {
+    j["config"] = d->continuation;
+    j["overlay_command_capability"] = d->overlay_command;
+    j["acas_operational"] = d->acas_operational;
+    j["mode_s_subnetwork_version"] = d->subnetwork_version;
+    j["transponder_level5"] = d->level5;
+    j["mode_s_specific_services"] = d->specific_services;
+    j["uplink_elm_throughput"] = d->uplink_elm;
+    j["downlink_elm_throughput"] = d->downlink_elm;
+    j["aircraft_identification_capability"] = d->aircraft_identification;
+    j["squitter_capability"] = d->squitter;
+    j["surveillance_identifier_code"] = d->surveillance_identifier;
+    j["common_usage_gicb_capability"] = d->common_usage_gicb;
+    j["acas_hybrid_surveillance"] = d->acas_hybrid_surveillance;
+    j["acas_resolution_advisory"] = d->acas_resolution_advisory;
+    j["acas_rtca_version"] = d->acas_version;
+    j["dte_status"] = d->dte_status;
+  } else if (const auto* g = std::get_if<GicbCapability>(&c.data)) {
+    nlohmann::json list = nlohmann::json::array();
+    for (size_t i = 0; i < GicbCapability::kRegisters.size(); ++i) {
+      if (g->supports(i)) list.push_back(std::string(GicbCapability::kRegisters[i]));
+    }
+    j["supported_bds"] = list;
+  } else if (const auto* a = std::get_if<AcasResolutionAdvisory>(&c.data)) {
+    j["ara"] = a->ara;
+    j["rac"] = a->rac;
+    j["issued_ra"] = a->issued_ra;
+    j["corrective"] = a->corrective;
+    j["downward_sense"] = a->downward_sense;
+    j["increased_rate"] = a->increased_rate;
+    j["sense_reversal"] = a->sense_reversal;
+    j["altitude_crossing"] = a->altitude_crossing;
+    j["positive"] = a->positive;
+    j["no_below"] = a->no_below;
+    j["no_above"] = a->no_above;
+    j["no_left"] = a->no_left;
+    j["no_right"] = a->no_right;
+    j["ra_terminated"] = a->ra_terminated;
+    j["multiple_threat"] = a->multiple_threat;
+    j["threat_type_indicator"] = a->threat_type;
+    if (a->threat_icao) j["threat_icao"] = IcaoHex(*a->threat_icao);
+    if (a->threat_type == 2) {
+      Put(j, "threat_altitude", a->threat_altitude_ft);
+      Put(j, "threat_range", a->threat_range_nm);
+      Put(j, "threat_bearing", a->threat_bearing_deg);
+    }
+  } else if (const auto* s = std::get_if<SelectedVerticalIntention>(&c.data)) {
+    if (s->selected_altitude_mcp_ft) j["selected_altitude_mcp"] = *s->selected_altitude_mcp_ft;
+    if (s->selected_altitude_fms_ft) j["selected_altitude_fms"] = *s->selected_altitude_fms_ft;
+    if (s->baro_setting_mb) j["baro_pressure_setting"] = *s->baro_setting_mb;
+    if (s->mode_status) {
+      j["vnav_mode"] = s->vnav;
+      j["altitude_hold_mode"] = s->altitude_hold;
+      j["approach_mode"] = s->approach;
+    }
+    if (s->target_altitude_source) {
+      static constexpr const char* kSources[] = {"unknown", "aircraft_altitude", "mcp_fcu", "fms"};
+      j["target_altitude_source"] = kSources[*s->target_altitude_source & 3];
+    }
+  } else if (const auto* r = std::get_if<MeteoRoutineReport>(&c.data)) {
+    j["figure_of_merit"] = r->figure_of_merit;
+    if (r->wind_speed_kt) {
+      j["wind_speed"] = *r->wind_speed_kt;
+      j["wind_direction"] = *r->wind_direction_deg;
+    }
+    j["static_air_temperature"] = r->static_air_temperature_c;
+    if (r->static_pressure_hpa) j["static_pressure"] = *r->static_pressure_hpa;
+    if (r->turbulence) j["turbulence"] = *r->turbulence;
+    if (r->humidity_pct) j["humidity"] = *r->humidity_pct;
+  } else if (const auto* h = std::get_if<MeteoHazardReport>(&c.data)) {
+    if (h->turbulence) j["turbulence"] = *h->turbulence;
+    if (h->wind_shear) j["wind_shear"] = *h->wind_shear;
+    if (h->microburst) j["microburst"] = *h->microburst;
+    if (h->icing) j["icing"] = *h->icing;
+    if (h->wake_vortex) j["wake_vortex"] = *h->wake_vortex;
+    if (h->static_air_temperature_c) j["static_air_temperature"] = *h->static_air_temperature_c;
+    if (h->static_pressure_hpa) j["static_pressure"] = *h->static_pressure_hpa;
+    if (h->radio_height_ft) j["radio_height"] = *h->radio_height_ft;
+  } else if (const auto* t = std::get_if<TrackAndTurn>(&c.data)) {
+    if (t->roll_deg) j["roll"] = *t->roll_deg;
+    if (t->true_track_deg) j["true_track"] = *t->true_track_deg;
+    if (t->groundspeed_kt) j["groundspeed"] = *t->groundspeed_kt;
+    if (t->track_rate_dps) j["track_rate"] = *t->track_rate_dps;
+    if (t->true_airspeed_kt) j["true_airspeed"] = *t->true_airspeed_kt;
+  } else if (const auto* v = std::get_if<HeadingAndSpeed>(&c.data)) {
+    if (v->magnetic_heading_deg) j["magnetic_heading"] = *v->magnetic_heading_deg;
+    if (v->indicated_airspeed_kt) j["indicated_airspeed"] = *v->indicated_airspeed_kt;
+    if (v->mach) j["mach"] = *v->mach;
+    if (v->baro_vertical_rate_fpm) j["baro_vertical_rate"] = *v->baro_vertical_rate_fpm;
+    if (v->inertial_vertical_rate_fpm) j["inertial_vertical_rate"] = *v->inertial_vertical_rate_fpm;
+  }
+}
+
 void AddExtendedSquitter(const Message& m, nlohmann::json& j) {
   j["typecode"] = m.typecode;
   if (const std::string_view bds = TypecodeBds(m.typecode); !bds.empty()) {
@@ -110,6 +254,10 @@ void AddExtendedSquitter(const Message& m, nlohmann::json& j) {
     case MeKind::kTargetState: {
       const TargetState& t = m.target_state;
       j["subtype"] = t.subtype;
+      if (t.subtype == 0) {
+        AddTargetStateV1(t, j);
+        break;
+      }
       if (t.subtype != 1) break;
       if (t.selected_altitude_ft) {
         j["selected_altitude"] = *t.selected_altitude_ft;
@@ -193,10 +341,7 @@ nlohmann::json MessageToJson(const Message& m) {
       if (m.df == 4 || m.df == 20) AddAltitude(m, j);
       if (m.squawk) j["squawk"] = SquawkString(*m.squawk);
       if (m.df >= 20) j["mb"] = fmt::format("{:014x}", m.mb);
-      if (m.commb_identification) {
-        j["bds"] = "2,0";
-        j["callsign"] = std::string(m.identification.callsign.data());
-      }
+      if (m.df >= 20) AddCommB(m, j);
       break;
     case 11:
       j["capability"] = m.capability;

@@ -89,6 +89,22 @@ constexpr BitField kAltHold{"ALT-H", 49, 1};
 constexpr BitField kApproach{"APP", 51, 1};
 constexpr BitField kTcas{"TCAS", 52, 1};
 constexpr BitField kLnav{"LNAV", 53, 1};
+// Target state and status (TC 29 subtype 0), DO-260A 2.2.3.2.7.1 (Doc 9871 Table B-2-98).
+constexpr BitField kV1VerticalSource{"VDA/SI", 7, 2};
+constexpr BitField kV1AltitudeType{"TAT", 9, 1};
+constexpr BitField kV1AltitudeCapability{"TAC", 11, 2};
+constexpr BitField kV1VerticalMode{"VMI", 13, 2};
+constexpr BitField kV1TargetAltitude{"TA", 15, 10};
+constexpr BitField kV1HorizontalSource{"HDA/SI", 25, 2};
+constexpr BitField kV1TargetAngle{"THTA", 27, 9};
+constexpr BitField kV1AngleType{"THTI", 36, 1};
+constexpr BitField kV1HorizontalMode{"HMI", 37, 2};
+constexpr BitField kV1NacP{"NACp", 39, 4};
+constexpr BitField kV1NicBaro{"NICbaro", 43, 1};
+constexpr BitField kV1Sil{"SIL", 44, 2};
+constexpr BitField kV1TcasNotOperational{"CMC TCAS", 51, 1};
+constexpr BitField kV1TcasRa{"CMC RA", 52, 1};
+constexpr BitField kV1Emergency{"EPS", 53, 3};
 // Operational status (TC 31), DO-260B 2.2.3.2.7.2.
 constexpr BitField kOpSubtype{"ST", 5, 3};
 constexpr BitField kCapabilityClass{"CC", 8, 16};
@@ -172,16 +188,18 @@ void DecodeIdentification(uint64_t me56, uint8_t tc, Identification& out) {
   (void)DecodeCallsign(me56, out);
 }
 
-// Comm-B register 2,0: the BDS code 0x20 in the first byte (the ME's TC and CA positions).
-constexpr uint64_t kBds20 = 0x20;
-constexpr BitField kBdsCode{"BDS", 0, 8};
-
+// DF20/21: infers the register of the MB (commb.h) and decodes it when only one fits.
 void DecodeCommB(Message& m) {
-  if (MeField(m.mb, kBdsCode) != kBds20) return;
-  Identification id;
-  if (DecodeCallsign(m.mb, id) && id.callsign[0] != '\0') {
-    m.identification = id;
-    m.commb_identification = true;
+  const std::optional<int32_t> df20_altitude =
+      m.df == kDfCommBAltitude ? m.altitude_ft : std::nullopt;
+  m.commb.candidates = InferCommB(m.mb, df20_altitude);
+  m.commb.bds = m.commb.candidates.single();
+  if (!m.commb.bds) return;
+  if (*m.commb.bds == CommBRegister::k20) {
+    // Register 2,0 has the ME identification's character layout (Doc 9871 Table A-2-32).
+    (void)DecodeCallsign(m.mb, m.identification);
+  } else {
+    DecodeCommBRegister(*m.commb.bds, m.mb, m.commb);
   }
 }
 
@@ -245,13 +263,43 @@ void DecodeVelocity(uint64_t me56, Velocity& v) {
   }
 }
 
+void DecodeTargetStateV1(uint64_t me56, TargetState& t) {
+  constexpr int32_t kTargetAltitudeStepFt = 100;
+  constexpr int32_t kTargetAltitudeOffsetFt = -1000;
+  t.vertical_source = static_cast<uint8_t>(MeField(me56, me::kV1VerticalSource));
+  t.target_altitude_msl = MeField(me56, me::kV1AltitudeType) != 0;
+  t.target_altitude_capability = static_cast<uint8_t>(MeField(me56, me::kV1AltitudeCapability));
+  t.vertical_mode = static_cast<uint8_t>(MeField(me56, me::kV1VerticalMode));
+  if (t.vertical_source != 0) {
+    t.target_altitude_ft =
+        static_cast<int32_t>(MeField(me56, me::kV1TargetAltitude)) * kTargetAltitudeStepFt +
+        kTargetAltitudeOffsetFt;
+  }
+  t.horizontal_source = static_cast<uint8_t>(MeField(me56, me::kV1HorizontalSource));
+  if (t.horizontal_source != 0) {
+    t.target_angle_deg = static_cast<int32_t>(MeField(me56, me::kV1TargetAngle));  // 1 deg LSB
+  }
+  t.target_angle_is_track = MeField(me56, me::kV1AngleType) != 0;
+  t.horizontal_mode = static_cast<uint8_t>(MeField(me56, me::kV1HorizontalMode));
+  t.nac_p = static_cast<uint8_t>(MeField(me56, me::kV1NacP));
+  t.nic_baro = static_cast<uint8_t>(MeField(me56, me::kV1NicBaro));
+  t.sil = static_cast<uint8_t>(MeField(me56, me::kV1Sil));
+  t.tcas_operational = MeField(me56, me::kV1TcasNotOperational) == 0;  // 0: operational/unknown
+  t.tcas_ra_active = MeField(me56, me::kV1TcasRa) != 0;
+  t.emergency_state = static_cast<uint8_t>(MeField(me56, me::kV1Emergency));
+}
+
 void DecodeTargetState(uint64_t me56, TargetState& t) {
   constexpr int32_t kSelAltStepFt = 32;
   constexpr double kBaroBaseMb = 800.0;
   constexpr double kBaroStepMb = 0.8;
   constexpr double kHeadingScale = 180.0 / 256.0;
   t.subtype = static_cast<uint8_t>(MeField(me56, me::kTssSubtype));
-  if (t.subtype != 1) return;  // subtype 0 (DO-260A) has another layout: not decoded
+  if (t.subtype == 0) {
+    DecodeTargetStateV1(me56, t);
+    return;
+  }
+  if (t.subtype != 1) return;  // 2, 3 reserved
   t.sil_supplement = static_cast<uint8_t>(MeField(me56, me::kTssSilSupplement));
   t.selected_altitude_fms = MeField(me56, me::kSelAltType) != 0;
   const auto alt = static_cast<int32_t>(MeField(me56, me::kSelAlt));

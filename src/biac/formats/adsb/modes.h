@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "biac/base/status.h"
+#include "biac/formats/adsb/commb.h"
 
 namespace biac::formats::adsb {
 
@@ -105,23 +106,40 @@ struct Velocity {
   std::optional<int32_t> geo_minus_baro_ft;
 };
 
-struct TargetState {  // TC 29 subtype 1 (version 2, DO-260B 2.2.3.2.7.1)
+// Target state and status (TC 29). Subtype 1 (version 2): DO-260B 2.2.3.2.7.1. Subtype 0
+// (version 1): DO-260A 2.2.3.2.7.1 / ICAO Doc 9871 Table B-2-98, target altitude and
+// heading/track with their sources and modes.
+struct TargetState {
   uint8_t subtype = 0;
+  // Both subtypes.
+  uint8_t nac_p = 0;
+  uint8_t nic_baro = 0;
+  uint8_t sil = 0;
+  // Subtype 1.
   uint8_t sil_supplement = 0;
   bool selected_altitude_fms = false;  // source of the selected altitude: FMS, else MCP/FCU
   std::optional<int32_t> selected_altitude_ft;
   std::optional<double> baro_setting_mb;
   std::optional<double> selected_heading_deg;
-  uint8_t nac_p = 0;
-  uint8_t nic_baro = 0;
-  uint8_t sil = 0;
   bool mode_status = false;  // the mode flags below are valid
   bool autopilot = false;
   bool vnav = false;
   bool altitude_hold = false;
   bool approach = false;
   bool lnav = false;
-  bool tcas_operational = false;
+  bool tcas_operational = false;  // subtype 0: from its "TCAS not operational" bit, inverted
+  // Subtype 0.
+  uint8_t vertical_source = 0;       // 0 none, 1 MCP/FCU, 2 holding altitude, 3 FMS/RNAV
+  bool target_altitude_msl = false;  // else a flight level (pressure altitude)
+  uint8_t target_altitude_capability = 0;
+  uint8_t vertical_mode = 0;                  // 0 unknown, 1 acquiring, 2 capturing or maintaining
+  std::optional<int32_t> target_altitude_ft;  // when vertical_source != 0
+  uint8_t horizontal_source = 0;            // 0 none, 1 MCP/FCU, 2 maintaining current, 3 FMS/RNAV
+  std::optional<int32_t> target_angle_deg;  // when horizontal_source != 0
+  bool target_angle_is_track = false;       // else a heading
+  uint8_t horizontal_mode = 0;              // as vertical_mode
+  bool tcas_ra_active = false;
+  uint8_t emergency_state = 0;
 };
 
 struct OperationalStatus {  // TC 31 (DO-260B 2.2.3.2.7.2)
@@ -171,15 +189,14 @@ struct Message {
   AltitudeSource altitude_source = AltitudeSource::kNone;
   std::optional<uint16_t> squawk;  // four octal digits as a number, 7700 = 07700
   uint64_t mb = 0;                 // MB (DF20/21), MV (DF16), ME (DF17/18)
-  // DF20/21 whose MB is register 2,0 (aircraft identification, ICAO Doc 9871 Table A-2-32:
-  // first byte 0x20, then eight 6-bit characters, all of them valid). Other Comm-B registers
-  // are not inferred: MB stays raw.
-  bool commb_identification = false;
+  // DF20/21: the registers the MB is consistent with and, when only one is, its fields
+  // (commb.h). Register 2,0's callsign goes into `identification`.
+  CommB commb;
 
   // Extended squitter (DF17, and DF18 with CF 0, 1, 2, 5, 6).
   uint8_t typecode = 0;
   MeKind me_kind = MeKind::kNone;
-  Identification identification;  // ES type codes 1-4, or callsign of Comm-B register 2,0
+  Identification identification;  // ES type codes 1-4, or the callsign of Comm-B register 2,0
   AirbornePosition airborne;
   SurfacePosition surface;
   Velocity velocity;
@@ -189,6 +206,7 @@ struct Message {
 
   std::span<const uint8_t> bytes() const { return {frame.data(), length}; }
   bool is_extended_squitter() const { return me_kind != MeKind::kNone; }
+  bool is_commb_identification() const { return commb.bds == CommBRegister::k20; }
   bool has_position() const {
     return me_kind == MeKind::kAirbornePosition || me_kind == MeKind::kSurfacePosition;
   }

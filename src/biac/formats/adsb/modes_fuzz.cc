@@ -4,15 +4,20 @@
 // checked beyond "no crash, no out-of-bounds read":
 // - Beast: every parsed frame re-encodes to bytes that parse back to the same frame;
 // - a reply whose parity verifies after single-bit correction has a zero remainder;
-// - a decoded CPR position lies within +-90 / +-180 degrees.
+// - a decoded CPR position lies within +-90 / +-180 degrees;
+// - a Comm-B register is reported only as the single candidate, with that register's fields,
+//   and a 5,0 / 6,0 passes pyModeS's range rules (|roll| <= 50, speeds, Mach <= 1);
+// - an SBS observation lies within +-90 / +-180 degrees with a positive covariance.
 
 #include "biac/formats/adsb/modes.h"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "biac/formats/adsb/cpr.h"
@@ -34,6 +39,21 @@ void DecodeReply(std::span<const uint8_t> bytes, double time, PositionDecoder& p
   Message m;
   if (!DecodeFrame(bytes, FrameOptions{.fix_single_bit = true}, m).ok()) return;
   if (m.corrected_bit) Check(ParityRemainder(m.bytes()) == 0);
+  if (m.commb.bds) {
+    Check(m.commb.candidates.size() == 1 && m.commb.candidates.Contains(*m.commb.bds));
+    if (const auto* t = std::get_if<TrackAndTurn>(&m.commb.data)) {
+      Check(*m.commb.bds == CommBRegister::k50);
+      Check(!t->roll_deg || std::abs(*t->roll_deg) <= 50.0);
+      Check(!t->groundspeed_kt || *t->groundspeed_kt <= 600);
+    } else if (const auto* h = std::get_if<HeadingAndSpeed>(&m.commb.data)) {
+      Check(*m.commb.bds == CommBRegister::k60);
+      Check(!h->mach || *h->mach <= 1.0);
+      Check(!h->magnetic_heading_deg ||
+            (*h->magnetic_heading_deg >= 0.0 && *h->magnetic_heading_deg < 360.0));
+    }
+  } else {
+    Check(m.commb.candidates.size() != 1);
+  }
   nlohmann::json j = MessageToJson(m);
   PositionUpdate update;
   const PositionUpdate* p = nullptr;
@@ -50,7 +70,8 @@ void DecodeReply(std::span<const uint8_t> bytes, double time, PositionDecoder& p
   (void)j.dump();
 }
 
-void Lines(std::string_view text, bool sbs, PositionDecoder& positions, ObservationMapper& mapper) {
+void Lines(std::string_view text, bool sbs, PositionDecoder& positions, ObservationMapper& mapper,
+           SbsObservationMapper& sbs_mapper) {
   size_t n = 0;
   while (!text.empty()) {
     const size_t nl = text.find('\n');
@@ -58,7 +79,15 @@ void Lines(std::string_view text, bool sbs, PositionDecoder& positions, Observat
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (sbs) {
       auto m = ParseSbsLine(line);
-      if (m.ok()) (void)SbsToJson(*m).dump();
+      if (m.ok()) {
+        (void)SbsToJson(*m).dump();
+        const auto obs = sbs_mapper.Map(*m, biac::Timestamp::FromSeconds(static_cast<double>(n)));
+        if (obs) {
+          Check(std::abs(obs->position.latitude_deg) <= 90.0);
+          Check(std::abs(obs->position.longitude_deg) <= 180.0);
+          Check(obs->position_covariance(0, 0) > 0.0);
+        }
+      }
     } else {
       HexLine hl;
       auto kind = ParseHexLine(line, n == 0, hl);
@@ -79,10 +108,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   PositionDecoder positions(
       PositionDecoderOptions{.receiver = LatLon{52.0, 4.0}, .max_aircraft = 8});
   ObservationMapper mapper(ObservationOptions{.max_aircraft = 8});
+  SbsObservationMapper sbs_mapper(SbsObservationOptions{.max_aircraft = 4});
   const std::string_view text(reinterpret_cast<const char*>(rest.data()), rest.size());
   switch (mode) {
     case 0:
-      Lines(text, false, positions, mapper);
+      Lines(text, false, positions, mapper, sbs_mapper);
       break;
     case 1: {
       size_t pos = 0;
@@ -110,7 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 2:
-      Lines(text, true, positions, mapper);
+      Lines(text, true, positions, mapper, sbs_mapper);
       break;
     default: {
       double time = 0;

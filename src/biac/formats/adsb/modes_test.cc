@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "biac/formats/adsb/crc.h"
+#include "biac/formats/adsb/json.h"
 #include "biac/formats/adsb/test_util.h"
 
 namespace biac::formats::adsb {
@@ -263,6 +264,72 @@ TEST(ExtendedSquitter, OperationalStatusAndTargetState) {
   EXPECT_EQ(s.nac_p, 10);
   EXPECT_TRUE(s.autopilot);
   EXPECT_FALSE(s.vnav);
+}
+
+TEST(ExtendedSquitter, TargetStateVersion1) {
+  // TC 29 subtype 0 (DO-260A 2.2.3.2.7.1, Doc 9871 Table B-2-98), built field by field:
+  // vertical data from the MCP/FCU (1), target altitude as MSL (1), capability 1, vertical
+  // mode "acquiring" (1), target altitude raw 360 = -1000 + 360 * 100 = 35000 ft; horizontal
+  // data from FMS/RNAV (3), target angle 271 degrees, a track (1), mode "capturing" (2);
+  // NACp 9, NIC-baro 1, SIL 2; TCAS not operational bit 0 (operational), RA active; emergency
+  // state 4 (no communications).
+  uint64_t me = 0;
+  me = MeSet(me, 0, 5, 29);
+  me = MeSet(me, 5, 2, 0);
+  me = MeSet(me, 7, 2, 1);
+  me = MeSet(me, 9, 1, 1);
+  me = MeSet(me, 11, 2, 1);
+  me = MeSet(me, 13, 2, 1);
+  me = MeSet(me, 15, 10, 360);
+  me = MeSet(me, 25, 2, 3);
+  me = MeSet(me, 27, 9, 271);
+  me = MeSet(me, 36, 1, 1);
+  me = MeSet(me, 37, 2, 2);
+  me = MeSet(me, 39, 4, 9);
+  me = MeSet(me, 43, 1, 1);
+  me = MeSet(me, 44, 2, 2);
+  me = MeSet(me, 52, 1, 1);
+  me = MeSet(me, 53, 3, 4);
+  auto m = DecodeFrame(MakeDf17(0x123456, me));
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->me_kind, MeKind::kTargetState);
+  const TargetState& t = m->target_state;
+  EXPECT_EQ(t.subtype, 0);
+  EXPECT_EQ(t.vertical_source, 1);
+  EXPECT_TRUE(t.target_altitude_msl);
+  EXPECT_EQ(t.target_altitude_capability, 1);
+  EXPECT_EQ(t.vertical_mode, 1);
+  EXPECT_EQ(t.target_altitude_ft, 35000);
+  EXPECT_EQ(t.horizontal_source, 3);
+  EXPECT_EQ(t.target_angle_deg, 271);
+  EXPECT_TRUE(t.target_angle_is_track);
+  EXPECT_EQ(t.horizontal_mode, 2);
+  EXPECT_EQ(t.nac_p, 9);
+  EXPECT_EQ(t.nic_baro, 1);
+  EXPECT_EQ(t.sil, 2);
+  EXPECT_TRUE(t.tcas_operational);
+  EXPECT_TRUE(t.tcas_ra_active);
+  EXPECT_EQ(t.emergency_state, 4);
+  EXPECT_FALSE(t.selected_altitude_ft);  // a version 2 field
+  const auto j = MessageToJson(*m);
+  EXPECT_EQ(j["target_altitude"], 35000);
+  EXPECT_EQ(j["target_altitude_source"], "MCP/FCU");
+  EXPECT_EQ(j["target_altitude_reference"], "MSL");
+  EXPECT_EQ(j["target_angle"], 271);
+  EXPECT_EQ(j["target_angle_source"], "FMS/RNAV");
+  EXPECT_EQ(j["target_angle_type"], "Track");
+  EXPECT_EQ(j["tcas_ra"], true);
+
+  // No vertical or horizontal data: no target altitude or angle; TCAS "not operational" set.
+  me = MeSet(0, 0, 5, 29);
+  me = MeSet(me, 15, 10, 360);
+  me = MeSet(me, 51, 1, 1);
+  m = DecodeFrame(MakeDf17(0x123456, me));
+  ASSERT_TRUE(m.ok());
+  EXPECT_FALSE(m->target_state.target_altitude_ft);
+  EXPECT_FALSE(m->target_state.target_angle_deg);
+  EXPECT_FALSE(m->target_state.tcas_operational);
+  EXPECT_TRUE(MessageToJson(*m)["target_altitude"].is_null());
 }
 
 TEST(Quality, NicNucNacTables) {

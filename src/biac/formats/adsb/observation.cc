@@ -1,5 +1,8 @@
 #include "biac/formats/adsb/observation.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -48,6 +51,9 @@ std::optional<model::Observation> ObservationMapper::Map(const Message& m, Times
     const uint16_t s = *m.squawk;
     a.mode3a = static_cast<uint16_t>((s / 1000 % 10) << 9 | (s / 100 % 10) << 6 |
                                      (s / 10 % 10) << 3 | (s % 10));
+  }
+  if (m.is_commb_identification() && m.identification.callsign[0] != '\0') {
+    a.callsign = m.identification.callsign.data();  // Comm-B register 2,0
   }
   switch (m.me_kind) {
     case MeKind::kIdentification:
@@ -145,6 +151,133 @@ std::optional<model::Observation> ObservationMapper::Map(const Message& m, Times
   obs.identity.icao_address = m.icao;
   obs.identity.callsign = a.callsign;
   obs.identity.category = a.category;
+  obs.identity.mode3a = a.mode3a;
+  return obs;
+}
+
+}  // namespace biac::formats::adsb
+
+namespace biac::formats::adsb {
+namespace {
+
+constexpr uint32_t kNonIcaoKeyBit = 1u << 24;  // keeps "~abc123" apart from ICAO abc123
+constexpr uint8_t kSbsSurfacePosition = 2, kSbsAirbornePosition = 3, kSbsVelocity = 4;
+
+// Squawk digits (7700) to the 12-bit A4..D1 value.
+uint16_t SquawkToMode3a(uint16_t s) {
+  return static_cast<uint16_t>((s / 1000 % 10) << 9 | (s / 100 % 10) << 6 | (s / 10 % 10) << 3 |
+                               (s % 10));
+}
+
+// East and north components of a speed along a track (clockwise from true north).
+void SpeedTrackToEn(double speed_mps, double track_deg, double& east, double& north) {
+  const double track = track_deg * std::numbers::pi / 180.0;
+  east = speed_mps * std::sin(track);
+  north = speed_mps * std::cos(track);
+}
+
+}  // namespace
+
+SbsObservationMapper::SbsObservationMapper(SbsObservationOptions options)
+    : options_(std::move(options)) {
+  aircraft_.reserve(options_.max_aircraft);
+}
+
+SbsObservationMapper::Aircraft& SbsObservationMapper::Lookup(uint32_t key, Timestamp time) {
+  auto it = aircraft_.find(key);
+  if (it == aircraft_.end()) {
+    if (options_.max_aircraft > 0 && aircraft_.size() >= options_.max_aircraft) {
+      // One sweep drops every stale aircraft, and at least the least recently heard one.
+      auto oldest = aircraft_.end();
+      for (auto a = aircraft_.begin(); a != aircraft_.end();) {
+        if (ToSeconds(time - a->second.last_seen) > options_.stale_after_s) {
+          a = aircraft_.erase(a);
+          continue;
+        }
+        if (oldest == aircraft_.end() || a->second.last_seen < oldest->second.last_seen) {
+          oldest = a;
+        }
+        ++a;
+      }
+      if (aircraft_.size() >= options_.max_aircraft && oldest != aircraft_.end()) {
+        aircraft_.erase(oldest);
+      }
+    }
+    it = aircraft_.emplace(key, Aircraft{}).first;
+  }
+  it->second.last_seen = time;
+  return it->second;
+}
+
+std::optional<model::Observation> SbsObservationMapper::Map(const SbsMessage& m, Timestamp time) {
+  if (m.type != SbsType::kMsg || !m.icao) return std::nullopt;
+  if (m.time_generated_s) time = Timestamp::FromSeconds(*m.time_generated_s);
+  const uint32_t key = *m.icao | (m.non_icao ? kNonIcaoKeyBit : 0u);
+  Aircraft& a = Lookup(key, time);
+  if (!m.callsign.empty()) {
+    const size_t n = std::min(m.callsign.size(), kCallsignChars);
+    std::copy_n(m.callsign.begin(), n, a.callsign.begin());
+    a.callsign[n] = '\0';
+  }
+  if (m.squawk) a.mode3a = SquawkToMode3a(*m.squawk);
+  if (m.transmission_type == kSbsVelocity && m.groundspeed_kt && m.track_deg) {
+    a.has_velocity = true;
+    SpeedTrackToEn(*m.groundspeed_kt * kMpsPerKnot, *m.track_deg, a.east_mps, a.north_mps);
+    a.up_mps.reset();
+    if (m.vertical_rate_fpm) a.up_mps = *m.vertical_rate_fpm * kMpsPerFpm;
+    a.velocity_time = time;
+  }
+  const bool surface = m.transmission_type == kSbsSurfacePosition;
+  if (!(surface || m.transmission_type == kSbsAirbornePosition) || !m.lat_deg || !m.lon_deg) {
+    return std::nullopt;
+  }
+
+  model::Observation obs;
+  obs.time = time;
+  obs.source = options_.source.id;
+  obs.sensor = options_.sensor;
+  obs.label = options_.source.label;
+  obs.source_kind = model::SourceKind::kAdsb;
+  obs.kind = model::ObservationKind::kSelfReport;
+  obs.position.latitude_deg = *m.lat_deg;
+  obs.position.longitude_deg = *m.lon_deg;
+  const double sigma_h = options_.position_epu_m / kHorizontal95ToSigma;
+  obs.position_covariance(0, 0) = sigma_h * sigma_h;
+  obs.position_covariance(1, 1) = sigma_h * sigma_h;
+  if (!surface && m.altitude_ft) {
+    const double sigma_v = m.altitude_gnss ? options_.gnss_altitude_bound_m / kVertical95ToSigma
+                                           : options_.baro_altitude_sigma_m;
+    obs.has_altitude = true;
+    obs.position.altitude_m = *m.altitude_ft * kMetresPerFoot;
+    obs.position_covariance(2, 2) = sigma_v * sigma_v;
+  }
+
+  const double sh = options_.velocity_bound_mps / kHorizontal95ToSigma;
+  if (surface) {
+    // dump1090's MSG,2 carries the surface squitter's own speed and track.
+    if (m.groundspeed_kt && m.track_deg) {
+      double east = 0, north = 0;
+      SpeedTrackToEn(*m.groundspeed_kt * kMpsPerKnot, *m.track_deg, east, north);
+      obs.velocity_enu = Eigen::Vector3d(east, north, 0.0);
+      obs.velocity_covariance.diagonal() << sh * sh, sh * sh, 0.0;
+    }
+  } else if (a.has_velocity &&
+             std::fabs(ToSeconds(time - a.velocity_time)) <= options_.max_velocity_age_s) {
+    obs.velocity_enu = Eigen::Vector3d(a.east_mps, a.north_mps, a.up_mps.value_or(0.0));
+    double sv = 0.0;
+    if (a.up_mps) {
+      obs.has_vertical_velocity = true;
+      sv = options_.velocity_bound_mps / kVertical95ToSigma;
+    }
+    obs.velocity_covariance.diagonal() << sh * sh, sh * sh, sv * sv;
+  }
+
+  if (m.non_icao) {
+    obs.identity.uid = fmt::format("~{:06x}", *m.icao);
+  } else {
+    obs.identity.icao_address = *m.icao;
+  }
+  obs.identity.callsign = a.callsign.data();
   obs.identity.mode3a = a.mode3a;
   return obs;
 }

@@ -3,8 +3,16 @@
 
 #include "biac/formats/adsb/observation.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "biac/base/bits.h"
+#include "biac/formats/adsb/crc.h"
 #include "biac/formats/adsb/test_util.h"
 
 namespace biac::formats::adsb {
@@ -133,6 +141,152 @@ TEST(ObservationMapper, IgnoresFailedParityAndUnknownAddressParity) {
   PositionUpdate fake;
   fake.status = PositionStatus::kDecoded;
   EXPECT_FALSE(mapper.Map(*damaged, Timestamp(), &fake).has_value());
+}
+
+TEST(ObservationMapper, CommBIdentificationNamesAKnownAircraft) {
+  // A DF20 whose MB is the register 2,0 of pyModeS's A000083E202CC371C31DE0AA1CCF ("KLM1017"),
+  // with its AP field made for this address (AP = parity XOR address, Annex 10 Vol IV
+  // 3.1.2.3.3.2).
+  auto frame = testing::Bytes("A000083E202CC371C31DE0AA1CCF");
+  const uint32_t parity = Crc24(std::span<const uint8_t>(frame.data(), frame.size() - 3));
+  WriteBits(frame, 88, 24, parity ^ kIcao);
+  auto df20 = DecodeFrame(frame);
+  ASSERT_TRUE(df20.ok());
+  ASSERT_EQ(df20->icao, kIcao);
+  ASSERT_TRUE(df20->is_commb_identification());
+
+  ObservationMapper mapper(Options());
+  PositionDecoder positions;
+  // Unknown address: an AP reply alone creates no aircraft.
+  EXPECT_FALSE(mapper.Map(*df20, Timestamp::FromSeconds(0.5), nullptr).has_value());
+  Message even = Decode("8D40621D58C382D690C8AC2863A7");
+  Message odd = Decode("8D40621D58C386435CC412692AD6");
+  PositionUpdate u = positions.Update(kIcao, 1.0, odd.airborne.cpr, false);
+  (void)mapper.Map(odd, Timestamp::FromSeconds(1.0), &u);
+  EXPECT_FALSE(mapper.Map(*df20, Timestamp::FromSeconds(1.5), nullptr).has_value());
+  u = positions.Update(kIcao, 2.0, even.airborne.cpr, false);
+  auto obs = mapper.Map(even, Timestamp::FromSeconds(2.0), &u);
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_EQ(obs->identity.callsign, "KLM1017");
+}
+
+// ---- SBS-1 lines -------------------------------------------------------------------------
+
+SbsMessage Sbs(std::string_view line) {
+  auto m = ParseSbsLine(line);
+  EXPECT_TRUE(m.ok()) << line;
+  return m.ok() ? *m : SbsMessage{};
+}
+
+SbsObservationOptions SbsOptions() {
+  SbsObservationOptions o;
+  o.source.id = "sbs-test";
+  o.sensor = "dump1090";
+  return o;
+}
+
+TEST(SbsObservationMapper, PositionWithVelocityCallsignAndSquawk) {
+  SbsObservationMapper mapper(SbsOptions());
+  const Timestamp unused;
+  // dump1090 modesSendSBSOutput lines for one aircraft (times as UTC).
+  EXPECT_FALSE(mapper.Map(Sbs("MSG,1,1,1,485020,1,2016/03/14,23:00:01.000,2016/03/14,"
+                              "23:00:01.000,KLM1023 ,,,,,,,,,,,0"),
+                          unused));
+  EXPECT_FALSE(mapper.Map(Sbs("MSG,6,1,1,485020,1,2016/03/14,23:00:01.500,2016/03/14,"
+                              "23:00:01.500,,,,,,,,7700,0,-1,0,0"),
+                          unused));
+  EXPECT_FALSE(mapper.Map(Sbs("MSG,4,1,1,485020,1,2016/03/14,23:00:02.000,2016/03/14,"
+                              "23:00:02.000,,,159,183,,,-832,,,,,0"),
+                          unused));
+  auto obs = mapper.Map(Sbs("MSG,3,1,1,485020,1,2016/03/14,23:00:03.000,2016/03/14,"
+                            "23:00:03.000,,38000,,,52.25720,3.91937,,,0,0,0,0"),
+                        unused);
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_EQ(obs->source, "sbs-test");
+  EXPECT_EQ(obs->sensor, "dump1090");
+  EXPECT_EQ(obs->source_kind, model::SourceKind::kAdsb);
+  EXPECT_EQ(obs->kind, model::ObservationKind::kSelfReport);
+  // 2016-03-14 23:00:03 UTC = 1457996403 s.
+  EXPECT_EQ(obs->time, Timestamp::FromSeconds(1457996403.0));
+  EXPECT_DOUBLE_EQ(obs->position.latitude_deg, 52.25720);
+  EXPECT_DOUBLE_EQ(obs->position.longitude_deg, 3.91937);
+  // Default 95% bound 926 m -> sigma 926 / 2.4477 = 378.31 m per axis.
+  EXPECT_NEAR(std::sqrt(obs->position_covariance(0, 0)), 378.307, 1e-3);
+  EXPECT_NEAR(std::sqrt(obs->position_covariance(1, 1)), 378.307, 1e-3);
+  // Barometric altitude 38000 ft, uncorrected: 150 m.
+  ASSERT_TRUE(obs->has_altitude);
+  EXPECT_NEAR(obs->position.altitude_m, 38000 * 0.3048, 1e-9);
+  EXPECT_NEAR(std::sqrt(obs->position_covariance(2, 2)), 150.0, 1e-9);
+  // 159 kt on track 183 (1 s old): east = 159 sin(183), north = 159 cos(183); -832 ft/min.
+  ASSERT_TRUE(obs->velocity_enu.has_value());
+  const double v = 159 * 1852.0 / 3600;
+  EXPECT_NEAR(obs->velocity_enu->x(), v * std::sin(183 * M_PI / 180), 1e-9);
+  EXPECT_NEAR(obs->velocity_enu->y(), v * std::cos(183 * M_PI / 180), 1e-9);
+  EXPECT_NEAR(obs->velocity_enu->z(), -832 * 0.3048 / 60, 1e-9);
+  EXPECT_TRUE(obs->has_vertical_velocity);
+  EXPECT_NEAR(std::sqrt(obs->velocity_covariance(0, 0)), 20.0 / 2.4477468, 1e-6);
+  EXPECT_NEAR(std::sqrt(obs->velocity_covariance(2, 2)), 20.0 / 1.959964, 1e-6);
+  EXPECT_EQ(obs->identity.icao_address, 0x485020u);
+  EXPECT_EQ(obs->identity.callsign, "KLM1023");
+  EXPECT_EQ(obs->identity.mode3a, 07700);
+
+  // Ten seconds later the velocity is stale (limit 5 s): position only.
+  obs = mapper.Map(Sbs("MSG,3,1,1,485020,1,2016/03/14,23:00:12.000,2016/03/14,23:00:12.000,,"
+                       "37900,,,52.2,3.9,,,0,0,0,0"),
+                   unused);
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_FALSE(obs->velocity_enu.has_value());
+}
+
+TEST(SbsObservationMapper, SurfaceGnssNonIcaoAndLinesWithoutPosition) {
+  SbsObservationMapper mapper(SbsOptions());
+  const Timestamp t = Timestamp::FromSeconds(100.0);
+  // A line without date/time takes the caller's time; MSG,2 carries its own speed/track.
+  auto obs = mapper.Map(Sbs("MSG,2,1,1,3C6586,1,,,,,,0,12,90,50.03,8.57,,,,,,-1"), t);
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_EQ(obs->time, t);
+  EXPECT_FALSE(obs->has_altitude);
+  ASSERT_TRUE(obs->velocity_enu.has_value());
+  EXPECT_NEAR(obs->velocity_enu->x(), 12 * 1852.0 / 3600, 1e-9);
+  EXPECT_NEAR(obs->velocity_enu->y(), 0.0, 1e-9);
+  // GNSS height ("H"): GVA 1's 150 m at 95% -> 150 / 1.96.
+  obs = mapper.Map(Sbs("MSG,3,1,1,3C6586,1,,,,,,1200H,,,50.04,8.58,,,,,,0"), t);
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_NEAR(std::sqrt(obs->position_covariance(2, 2)), 150.0 / 1.959964, 1e-5);
+  // A position without altitude is horizontal only.
+  obs = mapper.Map(Sbs("MSG,3,1,1,3C6586,1,,,,,,,,,50.05,8.59,,,,,,0"), t);
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_FALSE(obs->has_altitude);
+  // readsb's "~" addresses are not ICAO addresses.
+  obs = mapper.Map(Sbs("MSG,3,1,1,~3C6586,1,,,,,,5000,,,50.1,8.6,,,,,,0"), t);
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_FALSE(obs->identity.icao_address.has_value());
+  EXPECT_EQ(obs->identity.uid, "~3c6586");
+  EXPECT_EQ(mapper.aircraft(), 2u);
+  // Velocity, callsign, altitude-only and status lines give no observation.
+  EXPECT_FALSE(mapper.Map(Sbs("MSG,5,1,1,3C6586,1,,,,,,5000,,,,,,,0,0,0,0"), t));
+  EXPECT_FALSE(mapper.Map(Sbs("STA,,5,179,400AE7,10103,,,,,RM"), t));
+}
+
+TEST(SbsObservationMapper, StateIsBounded) {
+  SbsObservationOptions o = SbsOptions();
+  o.max_aircraft = 3;
+  o.stale_after_s = 60.0;
+  SbsObservationMapper mapper(o);
+  // Four aircraft: the fourth evicts the least recently heard (000001).
+  for (uint32_t i = 1; i <= 4; ++i) {
+    const std::string line = fmt::format("MSG,1,1,1,{:06X},1,,,,,CS{},,,,,,,,,,,0", i, i);
+    (void)mapper.Map(Sbs(line), Timestamp::FromSeconds(i));
+    EXPECT_LE(mapper.aircraft(), 3u);
+  }
+  // 000001 was forgotten: its position has no callsign; 000004's has one.
+  auto obs =
+      mapper.Map(Sbs("MSG,3,1,1,000001,1,,,,,,1000,,,1.0,1.0,,,,,,0"), Timestamp::FromSeconds(5));
+  ASSERT_TRUE(obs.has_value());
+  EXPECT_EQ(obs->identity.callsign, "");
+  // Long after, every old aircraft is stale and goes in one sweep.
+  (void)mapper.Map(Sbs("MSG,1,1,1,0000AA,1,,,,,LATE,,,,,,,,,,,0"), Timestamp::FromSeconds(500));
+  EXPECT_EQ(mapper.aircraft(), 1u);
 }
 
 }  // namespace

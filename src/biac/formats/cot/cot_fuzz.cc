@@ -8,11 +8,18 @@
 //    representable there (millisecond times after 1970, version 2.0, valid UTF-8);
 // 4. its atom type, if it maps to a 2525B code, maps back to the same type (affiliation x
 //    excepted, which has no 2525B identity);
-// 5. JSON and the Observation mapping run on it without failing unexpectedly.
+// 5. JSON and the Observation mapping run on it without failing unexpectedly;
+// 6. XmlDecoder::Decode (the allocation-free subset parser, pugixml for what it declines)
+//    and pugixml alone agree on every input: accept/reject, error message, every field;
+// 7. below the CoT rules: whenever the subset parser accepts a document, pugixml accepts it
+//    too and builds the same tree (elements, attributes in order, text nodes).
+// At exit it prints how many documents the subset parser accepted, so a run shows that
+// property 7 was exercised.
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +30,7 @@
 #include "biac/formats/cot/symbol.h"
 #include "biac/formats/cot/takproto.h"
 #include "biac/formats/cot/xml.h"
+#include "biac/formats/cot/xml_subset.h"
 
 namespace {
 
@@ -102,7 +110,7 @@ bool RepresentableInProtobuf(const Event& e) {
 
 void CheckEvent(const Event& event) {
   const std::string xml = biac::formats::cot::WriteXml(event);
-  biac::Result<Event> again = biac::formats::cot::DecodeXml(xml);
+  biac::Result<biac::formats::cot::OwnedEvent> again = biac::formats::cot::DecodeXml(xml);
   Check(again.ok(), "a written event decodes");
   Check(*again == event, "decode(write(event)) == event");
   Check(biac::formats::cot::WriteXml(*again) == xml, "the writer is canonical");
@@ -129,6 +137,62 @@ void CheckEvent(const Event& event) {
   Check(obs.ok() || obs.error().code() != biac::StatusCode::kInternal, "observation mapping");
 }
 
+struct SubsetStats {
+  uint64_t documents = 0;
+  uint64_t accepted = 0;
+  ~SubsetStats() {
+    std::fprintf(stderr, "cot_fuzz: subset parser accepted %llu of %llu documents\n",
+                 static_cast<unsigned long long>(accepted),
+                 static_cast<unsigned long long>(documents));
+  }
+};
+SubsetStats g_stats;
+
+bool SameTree(const biac::formats::cot::internal::SubsetParser& subset, int32_t index,
+              const pugi::xml_node& node) {
+  const biac::formats::cot::internal::SubsetNode& mine = subset.node(index);
+  if (!mine.element) {
+    return node.type() == pugi::node_pcdata && mine.text == std::string_view(node.value());
+  }
+  if (node.type() != pugi::node_element || mine.name != std::string_view(node.name())) {
+    return false;
+  }
+  uint32_t k = 0;
+  for (const pugi::xml_attribute& attribute : node.attributes()) {
+    if (k >= mine.attribute_count) return false;
+    const biac::formats::cot::internal::SubsetAttribute& a =
+        subset.attribute(mine.first_attribute + k++);
+    if (a.name != std::string_view(attribute.name()) ||
+        a.value != std::string_view(attribute.value())) {
+      return false;
+    }
+  }
+  if (k != mine.attribute_count) return false;
+  int32_t child = mine.first_child;
+  for (const pugi::xml_node& theirs : node.children()) {
+    if (child == biac::formats::cot::internal::kNoNode || !SameTree(subset, child, theirs)) {
+      return false;
+    }
+    child = subset.node(child).next_sibling;
+  }
+  return child == biac::formats::cot::internal::kNoNode;
+}
+
+void CheckSubsetTree(std::string_view text) {
+  ++g_stats.documents;
+  biac::formats::cot::internal::SubsetParser subset;
+  if (!subset.Parse(text)) return;
+  ++g_stats.accepted;
+  std::string copy(text);
+  pugi::xml_document document;
+  const pugi::xml_parse_result parsed = document.load_buffer_inplace(
+      copy.data(), copy.size(), biac::formats::cot::kPugixmlOptions, pugi::encoding_utf8);
+  Check(static_cast<bool>(parsed), "pugixml accepts what the subset parser accepts");
+  const pugi::xml_node root = document.first_child();
+  Check(root && !root.next_sibling() && SameTree(subset, subset.root(), root),
+        "the subset parser builds pugixml's tree");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -138,13 +202,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<FrameRecord> whole = FrameAll(stream, stream.size() + 1);
   Check(FrameAll(stream, read_size) == whole, "framing is independent of read sizes");
 
+  // Differential: Decode (the subset parser, pugixml for what it declines) against pugixml
+  // alone must agree on accept/reject, on the error message and on every field.
   biac::formats::cot::XmlDecoder decoder;
+  biac::formats::cot::XmlDecoder reference;
   Event event;
+  Event expected;
+  auto decode = [&](std::string_view text) {
+    const biac::Status status = decoder.Decode(text, event);
+    const biac::Status want = reference.DecodeWithPugixml(text, expected);
+    Check(status.ok() == want.ok(), "subset parser and pugixml agree on accept/reject");
+    if (!status.ok()) {
+      Check(status.message() == want.message(), "subset parser and pugixml give one message");
+      return;
+    }
+    Check(event == expected, "subset parser and pugixml agree on every field");
+    CheckEvent(event);
+  };
   for (const FrameRecord& frame : whole) {
     if (!frame.error.empty()) continue;
-    if (decoder.Decode(frame.text, event).ok()) CheckEvent(event);
+    CheckSubsetTree(frame.text);
+    decode(frame.text);
   }
   // The whole input as one document, too (no framing).
-  if (decoder.Decode(stream, event).ok()) CheckEvent(event);
+  CheckSubsetTree(stream);
+  decode(stream);
   return 0;
 }

@@ -8,10 +8,18 @@
 //
 // The same value comes out of the XML decoder (xml.h) and the TAK protocol decoder
 // (takproto.h), and goes into both writers.
+//
+// Text fields are views, not owned strings, so that decoding allocates nothing per event
+// (issue 3: no allocation on the hot path of the common messages). Who owns the bytes:
+//   - an Event filled by XmlDecoder::Decode refers to the input text and to the decoder's
+//     scratch buffers: it is valid while both live and until the decoder's next call;
+//   - an OwnedEvent (below) holds its own copy of every string: use it to keep an event
+//     beyond that (DecodeXml, TakMessage, tests).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <string>
+#include <string_view>
 #include <vector>
 
 #include "biac/base/time.h"
@@ -41,11 +49,11 @@ struct Point {
 // be converted to messages ... instead, omit the message and put the entire element in
 // xmlDetail"), applied to the XML model too so that both decoders agree.
 
-struct Contact {         // <contact callsign= endpoint= phone=>
-  std::string callsign;  // required
-  std::string endpoint;  // optional ("" = absent), e.g. "192.168.1.10:4242:tcp"
-  std::string phone;     // optional; not in the TAK protobuf, so an element with a phone
-                         // travels in xmlDetail
+struct Contact {              // <contact callsign= endpoint= phone=>
+  std::string_view callsign;  // required
+  std::string_view endpoint;  // optional ("" = absent), e.g. "192.168.1.10:4242:tcp"
+  std::string_view phone;     // optional; not in the TAK protobuf, so an element with a phone
+                              // travels in xmlDetail
   friend bool operator==(const Contact&, const Contact&) = default;
 };
 
@@ -58,14 +66,14 @@ struct Track {                         // <track course= speed=> (CoT track sub-
 };
 
 struct Group {  // <__group name= role=>
-  std::string name;
-  std::string role;
+  std::string_view name;
+  std::string_view role;
   friend bool operator==(const Group&, const Group&) = default;
 };
 
 struct PrecisionLocation {  // <precisionlocation geopointsrc= altsrc=>
-  std::string geopointsrc;
-  std::string altsrc;
+  std::string_view geopointsrc;
+  std::string_view altsrc;
   friend bool operator==(const PrecisionLocation&, const PrecisionLocation&) = default;
 };
 
@@ -75,27 +83,27 @@ struct DeviceStatus {    // <status battery=>
 };
 
 struct Takv {  // <takv device= platform= os= version=>
-  std::string device;
-  std::string platform;
-  std::string os;
-  std::string version;
+  std::string_view device;
+  std::string_view platform;
+  std::string_view os;
+  std::string_view version;
   friend bool operator==(const Takv&, const Takv&) = default;
 };
 
 struct Remarks {  // <remarks source= to= time=>text</remarks>
-  std::string text;
-  std::string source;  // optional attributes ("" = absent)
-  std::string to;
-  std::string time;  // kept as written
+  std::string_view text;
+  std::string_view source;  // optional attributes ("" = absent)
+  std::string_view to;
+  std::string_view time;  // kept as written
   friend bool operator==(const Remarks&, const Remarks&) = default;
 };
 
-struct Link {                   // <link uid= type= relation= parent_callsign= production_time=>
-  std::string uid;              // required
-  std::string type;             // required
-  std::string relation;         // required, e.g. "p-p" (parent-producer)
-  std::string parent_callsign;  // optional
-  std::string production_time;  // optional, kept as written
+struct Link {                 // <link uid= type= relation= parent_callsign= production_time=>
+  std::string_view uid;       // required
+  std::string_view type;      // required
+  std::string_view relation;  // required, e.g. "p-p" (parent-producer)
+  std::string_view parent_callsign;  // optional
+  std::string_view production_time;  // optional, kept as written
   friend bool operator==(const Link&, const Link&) = default;
 };
 
@@ -110,7 +118,11 @@ struct Detail {
   std::vector<Link> links;
   // Every other child of <detail>, each serialised canonically (pugixml raw form: attributes
   // in document order, double quotes, empty elements as `<x a="1" />`), concatenated.
-  std::string other_xml;
+  std::string_view other_xml;
+
+  // Empties every field but keeps the capacity of `links`, so that a Detail reused from
+  // event to event does not allocate once it has held the most links it will see.
+  void Clear();
 
   bool empty() const {
     return !contact && !track && !group && !precision_location && !status && !takv && !remarks &&
@@ -120,24 +132,47 @@ struct Detail {
 };
 
 struct Event {
-  std::string version = "2.0";
-  std::string uid;
-  std::string type;  // e.g. "a-f-G-U-C" (atom, friend, ground, unit, combat)
-  std::string how;   // e.g. "m-g" (machine, GPS), "h-e" (human entered)
-  Timestamp time;    // when the event was generated
-  Timestamp start;   // start of validity
-  Timestamp stale;   // end of validity
+  std::string_view version = "2.0";
+  std::string_view uid;
+  std::string_view type;  // e.g. "a-f-G-U-C" (atom, friend, ground, unit, combat)
+  std::string_view how;   // e.g. "m-g" (machine, GPS), "h-e" (human entered)
+  Timestamp time;         // when the event was generated
+  Timestamp start;        // start of validity
+  Timestamp stale;        // end of validity
   // Optional event attributes ("" = absent). access/caveat/releasableTo carry the
   // security marking (MIL-STD-6090 usage; TAK Server cotevent.proto fields 2, 16, 17).
-  std::string access;
-  std::string caveat;
-  std::string releasable_to;
-  std::string qos;
-  std::string opex;
+  std::string_view access;
+  std::string_view caveat;
+  std::string_view releasable_to;
+  std::string_view qos;
+  std::string_view opex;
   Point point;
   Detail detail;
 
   friend bool operator==(const Event&, const Event&) = default;
+};
+
+// An Event that owns its text: constructing or copying one copies every string the event
+// refers to into the OwnedEvent's own storage, so it outlives the buffers it was decoded
+// from. Moving keeps the storage (its blocks never move), so views stay valid; a moved-from
+// OwnedEvent is an empty Event. Slicing to Event gives views into this object's storage.
+// Not for the hot path: it allocates.
+class OwnedEvent : public Event {
+ public:
+  OwnedEvent() = default;
+  explicit OwnedEvent(const Event& event);
+  OwnedEvent(const OwnedEvent& other) : OwnedEvent(static_cast<const Event&>(other)) {}
+  OwnedEvent(OwnedEvent&& other) noexcept;
+  OwnedEvent& operator=(const OwnedEvent& other);
+  OwnedEvent& operator=(OwnedEvent&& other) noexcept;
+  OwnedEvent& operator=(const Event& event);
+  ~OwnedEvent() = default;
+
+  // Copies `text` into this event's storage; the view is valid as long as this event.
+  std::string_view Keep(std::string_view text);
+
+ private:
+  std::vector<std::unique_ptr<char[]>> storage_;
 };
 
 }  // namespace biac::formats::cot

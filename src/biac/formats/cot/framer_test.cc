@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "biac/formats/cot/json.h"
 #include "biac/formats/cot/xml.h"
 
 namespace biac::formats::cot {
@@ -34,7 +37,7 @@ Collected FrameAll(const std::string& stream, size_t chunk) {
   auto drain = [&]() {
     while (framer.Next(frame)) {
       if (frame.error.empty() && decoder.Decode(frame.text, event).ok()) {
-        out.uids.push_back(event.uid);
+        out.uids.emplace_back(event.uid);
       } else {
         out.bad_offsets.push_back(frame.offset);
       }
@@ -104,6 +107,34 @@ TEST(CotFramer, OversizedEventIsSkipped) {
   ASSERT_TRUE(framer.Next(frame));
   EXPECT_FALSE(frame.error.empty());
   EXPECT_EQ(frame.offset, 0u);
+}
+
+// The library half of `biac decode --format cot` (app/decode_cot.cc) on the committed stream:
+// the JSON of every event that decodes equals the committed expected output line by line
+// (the ctest cot_decode_cli checks the same through the built executable, stderr included).
+TEST(CotFramer, StreamDecodesToTheCommittedJsonLines) {
+  std::ifstream in("testdata/cot/cot_stream.xml", std::ios::binary);
+  std::ifstream expected_in("testdata/cot/cot_stream.xml.expected.jsonl");
+  ASSERT_TRUE(in && expected_in);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  std::vector<std::string> expected;
+  for (std::string line; std::getline(expected_in, line);) expected.push_back(line);
+
+  XmlStreamFramer framer;
+  framer.Append(bytes.str());
+  framer.Finish();
+  XmlDecoder decoder;
+  cot::Event event;
+  XmlFrame frame;
+  std::vector<std::string> lines;
+  while (framer.Next(frame)) {
+    if (frame.error.empty() && decoder.Decode(frame.text, event).ok()) {
+      lines.push_back(
+          EventToJson(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+  }
+  EXPECT_EQ(lines, expected);
 }
 
 }  // namespace

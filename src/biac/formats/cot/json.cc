@@ -7,7 +7,7 @@
 namespace biac::formats::cot {
 namespace {
 
-void PutIfPresent(nlohmann::json& object, const char* name, const std::string& value) {
+void PutIfPresent(nlohmann::json& object, const char* name, std::string_view value) {
   if (!value.empty()) object[name] = value;
 }
 

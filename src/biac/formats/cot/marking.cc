@@ -78,7 +78,8 @@ Result<std::string> CapcoBanner(const Event& event) {
     if (access == c.banner || access == c.abbreviation) banner = c.banner;
   }
   if (banner.empty()) {
-    return InvalidArgument("event: access '" + event.access + "' is not a classification");
+    return InvalidArgument("event: access '" + std::string(event.access) +
+                           "' is not a classification");
   }
 
   bool orcon = false;
@@ -100,8 +101,8 @@ Result<std::string> CapcoBanner(const Event& event) {
   if (has_rel) {
     for (std::string& code : Tokens(event.releasable_to, " \t,")) {
       if (!IsCountryCode(code)) {
-        return InvalidArgument("event: releasableTo '" + event.releasable_to + "': '" + code +
-                               "' is not a country trigraph or tetragraph");
+        return InvalidArgument("event: releasableTo '" + std::string(event.releasable_to) + "': '" +
+                               code + "' is not a country trigraph or tetragraph");
       }
       if (code != kUsa && std::find(countries.begin(), countries.end(), code) == countries.end()) {
         countries.push_back(std::move(code));
@@ -115,7 +116,7 @@ Result<std::string> CapcoBanner(const Event& event) {
     if (countries.empty()) noforn = true;
     if (noforn && !countries.empty()) {
       return InvalidArgument("event: caveat NOFORN contradicts releasableTo '" +
-                             event.releasable_to + "'");
+                             std::string(event.releasable_to) + "'");
     }
   }
 

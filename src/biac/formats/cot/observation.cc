@@ -40,7 +40,7 @@ model::ObservationKind ClassifyEvent(const Event& event) {
 
 Result<model::Observation> ToObservation(const Event& event, const ObservationOptions& options) {
   if (!StartsWith(event.type, kAtomPrefix)) {
-    return NotFound("event " + event.uid + ": type '" + event.type +
+    return NotFound("event " + std::string(event.uid) + ": type '" + std::string(event.type) +
                     "' is not an atom (a-...), so not an observation");
   }
   BIAC_RETURN_IF_ERROR(options.Validate());

@@ -11,10 +11,10 @@
 namespace biac::formats::cot {
 namespace {
 
-Event SaEvent() {
+OwnedEvent SaEvent() {
   std::ifstream in("testdata/cot/takserver_cot_vectors.json");
   EXPECT_TRUE(in);
-  Result<Event> e =
+  Result<OwnedEvent> e =
       DecodeXml(nlohmann::json::parse(in)["vectors"][0]["cot_xml"].get<std::string>());
   EXPECT_TRUE(e.ok());
   return *e;
@@ -28,7 +28,7 @@ ObservationOptions Options() {
 }
 
 TEST(CotObservation, AtakSaIsASelfReportWithCovarianceFromCe) {
-  const Event e = SaEvent();
+  const OwnedEvent e = SaEvent();
   Result<model::Observation> obs = ToObservation(e, Options());
   ASSERT_TRUE(obs.ok()) << obs.error().message();
   EXPECT_EQ(obs->kind, model::ObservationKind::kSelfReport);  // how m-g
@@ -57,7 +57,7 @@ TEST(CotObservation, AtakSaIsASelfReportWithCovarianceFromCe) {
 }
 
 TEST(CotObservation, VelocityFromCourseAndSpeedWithErrors) {
-  Event e = SaEvent();
+  OwnedEvent e = SaEvent();
   e.detail.track = Track{90.0, 10.0, 2.0, 0.5};  // east at 10 m/s
   Result<model::Observation> obs = ToObservation(e, Options());
   ASSERT_TRUE(obs.ok());
@@ -72,7 +72,7 @@ TEST(CotObservation, VelocityFromCourseAndSpeedWithErrors) {
 }
 
 TEST(CotObservation, KindFollowsHowAndTakv) {
-  Event e = SaEvent();
+  OwnedEvent e = SaEvent();
   e.detail.takv.reset();
   e.how = "m-g";
   EXPECT_EQ(ClassifyEvent(e), model::ObservationKind::kSelfReport);
@@ -87,7 +87,7 @@ TEST(CotObservation, KindFollowsHowAndTakv) {
 }
 
 TEST(CotObservation, UnknownHaeIsHorizontalOnly) {
-  Event e = SaEvent();
+  OwnedEvent e = SaEvent();
   e.point.hae = kUnknownValue;
   e.point.ce = kUnknownValue;
   Result<model::Observation> obs = ToObservation(e, Options());
@@ -97,7 +97,7 @@ TEST(CotObservation, UnknownHaeIsHorizontalOnly) {
 }
 
 TEST(CotObservation, NonAtomsAndBadMarkingsAreNotObservations) {
-  Event e = SaEvent();
+  OwnedEvent e = SaEvent();
   e.type = "b-t-f";
   Result<model::Observation> chat = ToObservation(e, Options());
   ASSERT_FALSE(chat.ok());

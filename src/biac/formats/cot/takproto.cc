@@ -95,24 +95,25 @@ void FillDetail(const Detail& detail, pb::Detail& out) {
   AppendDetailChildren(detail, in_xml, xml);
   if (!xml.empty()) out.set_xmldetail(std::move(xml));
   if (detail.contact && !in_xml.contact) {
-    out.mutable_contact()->set_endpoint(detail.contact->endpoint);
-    out.mutable_contact()->set_callsign(detail.contact->callsign);
+    out.mutable_contact()->set_endpoint(std::string(detail.contact->endpoint));
+    out.mutable_contact()->set_callsign(std::string(detail.contact->callsign));
   }
   if (detail.group && !in_xml.group) {
-    out.mutable_group()->set_name(detail.group->name);
-    out.mutable_group()->set_role(detail.group->role);
+    out.mutable_group()->set_name(std::string(detail.group->name));
+    out.mutable_group()->set_role(std::string(detail.group->role));
   }
   if (detail.precision_location && !in_xml.precision_location) {
-    out.mutable_precisionlocation()->set_geopointsrc(detail.precision_location->geopointsrc);
-    out.mutable_precisionlocation()->set_altsrc(detail.precision_location->altsrc);
+    out.mutable_precisionlocation()->set_geopointsrc(
+        std::string(detail.precision_location->geopointsrc));
+    out.mutable_precisionlocation()->set_altsrc(std::string(detail.precision_location->altsrc));
   }
   if (detail.status && !in_xml.status) out.mutable_status()->set_battery(detail.status->battery);
   if (detail.takv && !in_xml.takv) {
     pb::Takv& takv = *out.mutable_takv();
-    takv.set_device(detail.takv->device);
-    takv.set_platform(detail.takv->platform);
-    takv.set_os(detail.takv->os);
-    takv.set_version(detail.takv->version);
+    takv.set_device(std::string(detail.takv->device));
+    takv.set_platform(std::string(detail.takv->platform));
+    takv.set_os(std::string(detail.takv->os));
+    takv.set_version(std::string(detail.takv->version));
   }
   if (detail.track && !in_xml.track) {
     out.mutable_track()->set_speed(detail.track->speed);
@@ -121,23 +122,23 @@ void FillDetail(const Detail& detail, pb::Detail& out) {
 }
 
 void FillEvent(const Event& event, pb::CotEvent& out) {
-  out.set_type(event.type);
-  out.set_access(event.access);
-  out.set_qos(event.qos);
-  out.set_opex(event.opex);
-  out.set_uid(event.uid);
+  out.set_type(std::string(event.type));
+  out.set_access(std::string(event.access));
+  out.set_qos(std::string(event.qos));
+  out.set_opex(std::string(event.opex));
+  out.set_uid(std::string(event.uid));
   out.set_sendtime(ToMillis(event.time));
   out.set_starttime(ToMillis(event.start));
   out.set_staletime(ToMillis(event.stale));
-  out.set_how(event.how);
+  out.set_how(std::string(event.how));
   out.set_lat(event.point.lat);
   out.set_lon(event.point.lon);
   out.set_hae(event.point.hae);
   out.set_ce(event.point.ce);
   out.set_le(event.point.le);
   if (!event.detail.empty()) FillDetail(event.detail, *out.mutable_detail());
-  out.set_caveat(event.caveat);
-  out.set_releaseableto(event.releasable_to);
+  out.set_caveat(std::string(event.caveat));
+  out.set_releaseableto(std::string(event.releasable_to));
 }
 
 Status ReadDetail(const pb::Detail& in, Detail& detail) {
@@ -179,7 +180,7 @@ Status ReadDetail(const pb::Detail& in, Detail& detail) {
 
 Result<Event> ReadEvent(const pb::CotEvent& in) {
   Event event;
-  event.version.assign(kDefaultVersion);
+  event.version = kDefaultVersion;
   event.type = in.type();
   event.access = in.access();
   event.qos = in.qos();
@@ -233,12 +234,25 @@ Result<TakMessage> DecodeTakMessage(std::span<const uint8_t> payload) {
                    message.takcontrol().contactuid()};
   }
   if (message.has_cotevent()) {
-    BIAC_ASSIGN_OR_RETURN(out.event, ReadEvent(message.cotevent()));
+    // The event's text refers to `message` and to ReadDetail's decoder: keep a copy.
+    BIAC_ASSIGN_OR_RETURN(const Event event, ReadEvent(message.cotevent()));
+    out.event.emplace(event);
   }
   out.submission_time_ms = message.submissiontime();
   out.creation_time_ms = message.creationtime();
   return out;
 }
+
+namespace {
+
+// A TakMessage with only a CotEvent, as TAK clients send situational awareness.
+std::string EncodeEventMessage(const Event& event) {
+  pb::TakMessage out;
+  FillEvent(event, *out.mutable_cotevent());
+  return out.SerializeAsString();
+}
+
+}  // namespace
 
 std::string EncodeTakMessage(const TakMessage& message) {
   pb::TakMessage out;
@@ -272,21 +286,17 @@ Result<TakMessage> DecodeMesh(std::span<const uint8_t> datagram) {
 }
 
 std::string EncodeMesh(const Event& event) {
-  TakMessage message;
-  message.event = event;
   std::string out;
   out.reserve(kMeshHeaderBytes);
   out += static_cast<char>(kTakMagic);
   AppendVarint(kTakProtocolVersion, out);
   out += static_cast<char>(kTakMagic);
-  out += EncodeTakMessage(message);
+  out += EncodeEventMessage(event);
   return out;
 }
 
 std::string EncodeStream(const Event& event) {
-  TakMessage message;
-  message.event = event;
-  const std::string payload = EncodeTakMessage(message);
+  const std::string payload = EncodeEventMessage(event);
   std::string out;
   out += static_cast<char>(kTakMagic);
   AppendVarint(payload.size(), out);

@@ -38,7 +38,7 @@ struct TakControl {
 
 struct TakMessage {
   std::optional<TakControl> control;
-  std::optional<Event> event;
+  std::optional<OwnedEvent> event;  // owns its text
   uint64_t submission_time_ms = 0;  // TAK Server only; 0 = absent
   uint64_t creation_time_ms = 0;    // TAK Server only; 0 = absent
   friend bool operator==(const TakMessage&, const TakMessage&) = default;

@@ -64,7 +64,7 @@ void CheckMessage(const cot::TakMessage& message) {
   // XML 1.0 has no form for U+0000 (the writer's "&#00;" does not read back), so events
   // carrying one are left out of the XML comparison.
   if (message.event && cot::WriteXml(*message.event).find("&#00;") == std::string::npos) {
-    biac::Result<cot::Event> from_xml = cot::DecodeXml(cot::WriteXml(*message.event));
+    biac::Result<cot::OwnedEvent> from_xml = cot::DecodeXml(cot::WriteXml(*message.event));
     if (from_xml.ok()) Check(*from_xml == *message.event, "XML round trip of a protobuf event");
   }
 }

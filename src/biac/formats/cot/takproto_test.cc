@@ -29,14 +29,14 @@ class TakprotoVectors : public ::testing::Test {
  protected:
   void SetUp() override {
     vectors_ = LoadJson("testdata/cot/takproto_vectors.json");
-    Result<Event> event = DecodeXml(vectors_["cot_xml"].get<std::string>());
+    Result<OwnedEvent> event = DecodeXml(vectors_["cot_xml"].get<std::string>());
     ASSERT_TRUE(event.ok()) << event.error().message();
     event_ = *event;
     mesh_ = *ParseHex(vectors_["tak_protocol_v1_mesh_hex"].get<std::string>());
     stream_ = *ParseHex(vectors_["tak_protocol_v1_stream_hex"].get<std::string>());
   }
   nlohmann::json vectors_;
-  Event event_;
+  OwnedEvent event_;
   std::vector<uint8_t> mesh_;
   std::vector<uint8_t> stream_;
 };
@@ -154,7 +154,7 @@ TEST(Takproto, TakControlRoundTrips) {
 TEST(Takproto, TakServerSaEventConvertsAsTakServerDoes) {
   const nlohmann::json vectors = LoadJson("testdata/cot/takserver_cot_vectors.json");
   const nlohmann::json& v = vectors["vectors"][0];
-  Result<Event> event = DecodeXml(v["cot_xml"].get<std::string>());
+  Result<OwnedEvent> event = DecodeXml(v["cot_xml"].get<std::string>());
   ASSERT_TRUE(event.ok()) << event.error().message();
   const std::string mesh = EncodeMesh(*event);
   Result<TakMessage> back = DecodeMesh(Bytes(mesh));
@@ -174,7 +174,7 @@ TEST(Takproto, XmlDetailContainsTheContactElementWhenItHasAPhone) {
   event.detail.contact = Contact{"coolata", "*:-1:stcp", "19999999999"};
   event.detail.other_xml = "<uid Droid=\"coolata\" />";
   TakMessage message;
-  message.event = event;
+  message.event.emplace(event);
   const std::string bytes = EncodeTakMessage(message);
   // The xmlDetail string appears verbatim in the protobuf.
   const std::string expected_xml =

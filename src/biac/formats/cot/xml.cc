@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -13,29 +14,25 @@ namespace biac::formats::cot {
 namespace {
 
 // Element and attribute names, each written once (CoT Event schema 2.0; TAK detail XSDs).
-constexpr const char* kEventElement = "event";
-constexpr const char* kPointElement = "point";
-constexpr const char* kDetailElement = "detail";
-constexpr const char* kContactElement = "contact";
-constexpr const char* kTrackElement = "track";
-constexpr const char* kGroupElement = "__group";
-constexpr const char* kPrecisionLocationElement = "precisionlocation";
-constexpr const char* kStatusElement = "status";
-constexpr const char* kTakvElement = "takv";
-constexpr const char* kRemarksElement = "remarks";
-constexpr const char* kLinkElement = "link";
+constexpr std::string_view kEventElement = "event";
+constexpr std::string_view kPointElement = "point";
+constexpr std::string_view kDetailElement = "detail";
+constexpr std::string_view kContactElement = "contact";
+constexpr std::string_view kTrackElement = "track";
+constexpr std::string_view kGroupElement = "__group";
+constexpr std::string_view kPrecisionLocationElement = "precisionlocation";
+constexpr std::string_view kStatusElement = "status";
+constexpr std::string_view kTakvElement = "takv";
+constexpr std::string_view kRemarksElement = "remarks";
+constexpr std::string_view kLinkElement = "link";
+
+constexpr std::string_view kDefaultVersion = "2.0";  // Event-PUBLIC.xsd: version defaults
 
 constexpr double kMaxLatitude = 90.0;
 constexpr double kMaxLongitude = 180.0;
 // Detail children kept as XML are written recursively; deeper nesting is refused rather than
 // risking the stack (TAK details nest a few levels: shape > link > Style > LineStyle).
 constexpr int kMaxDetailDepth = 32;
-
-// pugixml options: entity and character references, CDATA, end-of-line normalisation and
-// attribute whitespace conversion (XML 1.0 section 3.3.3); no DOCTYPE processing. Text
-// made only of white space is kept when it is an element's only child (a remark of " "),
-// and dropped as layout between elements.
-constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_ws_pcdata_single;
 
 Status AttributeError(std::string_view element, std::string_view attribute, std::string_view value,
                       std::string_view why) {
@@ -67,206 +64,6 @@ std::string ShortestDecimal(double value) {
   char buffer[32];
   const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, ec == std::errc() ? static_cast<size_t>(ptr - buffer) : 0);
-}
-
-Result<double> NumberAttribute(const pugi::xml_node& node, const char* name, double min,
-                               double max) {
-  const pugi::xml_attribute attribute = node.attribute(name);
-  if (!attribute) return Missing(node.name(), name);
-  double value = 0.0;
-  if (!ParseDouble(attribute.value(), value)) {
-    return AttributeError(node.name(), name, attribute.value(), "not a decimal number");
-  }
-  if (value < min || value > max) {
-    return AttributeError(
-        node.name(), name, attribute.value(),
-        "out of range [" + ShortestDecimal(min) + ", " + ShortestDecimal(max) + "]");
-  }
-  return value;
-}
-
-Result<Timestamp> TimeAttribute(const pugi::xml_node& node, const char* name) {
-  const pugi::xml_attribute attribute = node.attribute(name);
-  if (!attribute) return Missing(node.name(), name);
-  Result<Timestamp> time = ParseIso8601(attribute.value());
-  if (!time.ok()) {
-    return AttributeError(node.name(), name, attribute.value(), time.error().message());
-  }
-  return time;
-}
-
-Status RequiredText(const pugi::xml_node& node, const char* name, std::string& out) {
-  const pugi::xml_attribute attribute = node.attribute(name);
-  if (!attribute) return Missing(node.name(), name);
-  out.assign(attribute.value());
-  if (out.empty()) return AttributeError(node.name(), name, "", "empty");
-  for (const char c : out) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      return AttributeError(node.name(), name, out, "contains white space");
-    }
-  }
-  return Status::Ok();
-}
-
-void OptionalText(const pugi::xml_node& node, const char* name, std::string& out) {
-  out.assign(node.attribute(name).value());
-}
-
-// True if every attribute of `node` is one of `allowed` and every `required` one is present.
-bool HasOnlyAttributes(const pugi::xml_node& node, std::initializer_list<const char*> required,
-                       std::initializer_list<const char*> optional) {
-  for (const char* name : required) {
-    if (!node.attribute(name)) return false;
-  }
-  for (const pugi::xml_attribute& attribute : node.attributes()) {
-    bool known = false;
-    for (const char* name : required) known = known || std::strcmp(name, attribute.name()) == 0;
-    for (const char* name : optional) known = known || std::strcmp(name, attribute.name()) == 0;
-    if (!known) return false;
-  }
-  return true;
-}
-
-bool IsEmptyElement(const pugi::xml_node& node) { return !node.first_child(); }
-
-// Each TryX returns true when `node` fits the typed model; the caller keeps it raw otherwise.
-bool TryContact(const pugi::xml_node& node, Detail& detail) {
-  if (detail.contact || !IsEmptyElement(node) ||
-      !HasOnlyAttributes(node, {"callsign"}, {"endpoint", "phone"})) {
-    return false;
-  }
-  Contact& contact = detail.contact.emplace();
-  OptionalText(node, "callsign", contact.callsign);
-  OptionalText(node, "endpoint", contact.endpoint);
-  OptionalText(node, "phone", contact.phone);
-  return true;
-}
-
-bool TryTrack(const pugi::xml_node& node, Detail& detail) {
-  if (detail.track || !IsEmptyElement(node) ||
-      !HasOnlyAttributes(node, {"course", "speed"}, {"eCourse", "eSpeed"})) {
-    return false;
-  }
-  Track track;
-  if (!ParseDouble(node.attribute("course").value(), track.course) ||
-      !ParseDouble(node.attribute("speed").value(), track.speed)) {
-    return false;
-  }
-  double error = 0.0;
-  if (node.attribute("eCourse")) {
-    if (!ParseDouble(node.attribute("eCourse").value(), error)) return false;
-    track.course_error = error;
-  }
-  if (node.attribute("eSpeed")) {
-    if (!ParseDouble(node.attribute("eSpeed").value(), error)) return false;
-    track.speed_error = error;
-  }
-  detail.track = track;
-  return true;
-}
-
-bool TryGroup(const pugi::xml_node& node, Detail& detail) {
-  if (detail.group || !IsEmptyElement(node) || !HasOnlyAttributes(node, {"name", "role"}, {})) {
-    return false;
-  }
-  detail.group.emplace(Group{node.attribute("name").value(), node.attribute("role").value()});
-  return true;
-}
-
-bool TryPrecisionLocation(const pugi::xml_node& node, Detail& detail) {
-  if (detail.precision_location || !IsEmptyElement(node) ||
-      !HasOnlyAttributes(node, {"geopointsrc", "altsrc"}, {})) {
-    return false;
-  }
-  detail.precision_location.emplace(
-      PrecisionLocation{node.attribute("geopointsrc").value(), node.attribute("altsrc").value()});
-  return true;
-}
-
-bool TryStatus(const pugi::xml_node& node, Detail& detail) {
-  if (detail.status || !IsEmptyElement(node) || !HasOnlyAttributes(node, {"battery"}, {})) {
-    return false;
-  }
-  uint32_t battery = 0;
-  if (!ParseUint32(node.attribute("battery").value(), battery)) return false;
-  detail.status.emplace(DeviceStatus{battery});
-  return true;
-}
-
-bool TryTakv(const pugi::xml_node& node, Detail& detail) {
-  if (detail.takv || !IsEmptyElement(node) ||
-      !HasOnlyAttributes(node, {"device", "platform", "os", "version"}, {})) {
-    return false;
-  }
-  detail.takv.emplace(Takv{node.attribute("device").value(), node.attribute("platform").value(),
-                           node.attribute("os").value(), node.attribute("version").value()});
-  return true;
-}
-
-bool TryRemarks(const pugi::xml_node& node, Detail& detail) {
-  if (detail.remarks || !HasOnlyAttributes(node, {}, {"source", "to", "time"})) return false;
-  const pugi::xml_node text = node.first_child();
-  if (text && (text.next_sibling() ||
-               (text.type() != pugi::node_pcdata && text.type() != pugi::node_cdata))) {
-    return false;
-  }
-  Remarks& remarks = detail.remarks.emplace();
-  remarks.text.assign(text ? text.value() : "");
-  OptionalText(node, "source", remarks.source);
-  OptionalText(node, "to", remarks.to);
-  OptionalText(node, "time", remarks.time);
-  return true;
-}
-
-bool TryLink(const pugi::xml_node& node, Detail& detail) {
-  if (!IsEmptyElement(node) || !HasOnlyAttributes(node, {"uid", "type", "relation"},
-                                                  {"parent_callsign", "production_time"})) {
-    return false;
-  }
-  Link& link = detail.links.emplace_back();
-  OptionalText(node, "uid", link.uid);
-  OptionalText(node, "type", link.type);
-  OptionalText(node, "relation", link.relation);
-  OptionalText(node, "parent_callsign", link.parent_callsign);
-  OptionalText(node, "production_time", link.production_time);
-  return true;
-}
-
-bool AppendNode(const pugi::xml_node& node, int depth, std::string& out);
-
-struct DetailChild {
-  const char* name;
-  bool (*parse)(const pugi::xml_node&, Detail&);
-};
-
-constexpr DetailChild kTypedChildren[] = {
-    {kContactElement, TryContact}, {kTrackElement, TryTrack},
-    {kGroupElement, TryGroup},     {kPrecisionLocationElement, TryPrecisionLocation},
-    {kStatusElement, TryStatus},   {kTakvElement, TryTakv},
-    {kRemarksElement, TryRemarks}, {kLinkElement, TryLink},
-};
-
-Status ReadDetailChildren(const pugi::xml_node& detail_node, Detail& detail) {
-  for (const pugi::xml_node& child : detail_node.children()) {
-    if (child.type() != pugi::node_element) continue;  // text between children is layout
-    bool typed = false;
-    for (const DetailChild& entry : kTypedChildren) {
-      if (std::strcmp(child.name(), entry.name) == 0) {
-        typed = entry.parse(child, detail);
-        break;
-      }
-    }
-    if (!typed && !AppendNode(child, 0, detail.other_xml)) {
-      return InvalidArgument("detail: <" + std::string(child.name()) + "> is nested deeper than " +
-                             std::to_string(kMaxDetailDepth) + " levels");
-    }
-  }
-  return Status::Ok();
-}
-
-Status ParseFailure(const pugi::xml_parse_result& result) {
-  return InvalidArgument("malformed XML at byte " + std::to_string(result.offset) + ": " +
-                         result.description());
 }
 
 // --- writing ---
@@ -307,7 +104,7 @@ void AppendEscaped(std::string_view text, bool attribute, std::string& out) {
   }
 }
 
-void AppendAttribute(const char* name, std::string_view value, std::string& out) {
+void AppendAttribute(std::string_view name, std::string_view value, std::string& out) {
   out += ' ';
   out += name;
   out += "=\"";
@@ -315,7 +112,7 @@ void AppendAttribute(const char* name, std::string_view value, std::string& out)
   out += '"';
 }
 
-void AppendOptionalAttribute(const char* name, std::string_view value, std::string& out) {
+void AppendOptionalAttribute(std::string_view name, std::string_view value, std::string& out) {
   if (!value.empty()) AppendAttribute(name, value, out);
 }
 
@@ -325,7 +122,7 @@ void AppendNumber(double value, std::string& out) {
   out.append(buffer, ec == std::errc() ? static_cast<size_t>(ptr - buffer) : 0);
 }
 
-void AppendNumberAttribute(const char* name, double value, std::string& out) {
+void AppendNumberAttribute(std::string_view name, double value, std::string& out) {
   out += ' ';
   out += name;
   out += "=\"";
@@ -333,7 +130,7 @@ void AppendNumberAttribute(const char* name, double value, std::string& out) {
   out += '"';
 }
 
-void AppendTimeAttribute(const char* name, Timestamp time, std::string& out) {
+void AppendTimeAttribute(std::string_view name, Timestamp time, std::string& out) {
   out += ' ';
   out += name;
   out += "=\"";
@@ -341,67 +138,343 @@ void AppendTimeAttribute(const char* name, Timestamp time, std::string& out) {
   out += '"';
 }
 
-void OpenElement(const char* name, std::string& out) {
+void OpenElement(std::string_view name, std::string& out) {
   out += '<';
   out += name;
 }
 
 void CloseEmptyElement(std::string& out) { out += " />"; }
 
+// --- reading: the CoT rules, written once over either parser's tree ---
+//
+// A Node is a light handle on an element or text node of a parsed document, with
+//   explicit operator bool, IsElement(), IsText(), Name(), Value() (a text node's text),
+//   Attribute(name) -> std::optional<std::string_view> (the first attribute so named),
+//   ForEachAttribute(f(name, value)), FirstChild(), NextSibling().
+// PugiNode wraps pugixml's tree, SubsetNodeRef the subset parser's.
+
+class PugiNode {
+ public:
+  explicit PugiNode(pugi::xml_node node) : node_(node) {}
+  explicit operator bool() const { return static_cast<bool>(node_); }
+  bool IsElement() const { return node_.type() == pugi::node_element; }
+  bool IsText() const {
+    return node_.type() == pugi::node_pcdata || node_.type() == pugi::node_cdata;
+  }
+  std::string_view Name() const { return node_.name(); }
+  std::string_view Value() const { return node_.value(); }
+  std::optional<std::string_view> Attribute(std::string_view name) const {
+    for (pugi::xml_attribute a = node_.first_attribute(); a; a = a.next_attribute()) {
+      // Compared in place: pugixml's names are NUL-terminated, and `name` has no NUL.
+      const char* candidate = a.name();
+      if (std::strncmp(candidate, name.data(), name.size()) == 0 &&
+          candidate[name.size()] == '\0') {
+        return std::string_view(a.value());
+      }
+    }
+    return std::nullopt;
+  }
+  template <typename F>
+  void ForEachAttribute(F&& f) const {
+    for (pugi::xml_attribute a = node_.first_attribute(); a; a = a.next_attribute()) {
+      f(std::string_view(a.name()), std::string_view(a.value()));
+    }
+  }
+  PugiNode FirstChild() const { return PugiNode(node_.first_child()); }
+  PugiNode NextSibling() const { return PugiNode(node_.next_sibling()); }
+
+ private:
+  pugi::xml_node node_;
+};
+
+class SubsetNodeRef {
+ public:
+  SubsetNodeRef(const internal::SubsetParser& document, int32_t index)
+      : document_(&document), index_(index) {}
+  explicit operator bool() const { return index_ != internal::kNoNode; }
+  bool IsElement() const { return node().element; }
+  bool IsText() const { return !node().element; }
+  std::string_view Name() const { return node().name; }
+  std::string_view Value() const { return node().text; }
+  std::optional<std::string_view> Attribute(std::string_view name) const {
+    const internal::SubsetNode& n = node();
+    for (uint32_t k = 0; k < n.attribute_count; ++k) {
+      const internal::SubsetAttribute& attribute = document_->attribute(n.first_attribute + k);
+      if (attribute.name == name) return attribute.value;
+    }
+    return std::nullopt;
+  }
+  template <typename F>
+  void ForEachAttribute(F&& f) const {
+    const internal::SubsetNode& n = node();
+    for (uint32_t k = 0; k < n.attribute_count; ++k) {
+      const internal::SubsetAttribute& attribute = document_->attribute(n.first_attribute + k);
+      f(attribute.name, attribute.value);
+    }
+  }
+  SubsetNodeRef FirstChild() const { return {*document_, node().first_child}; }
+  SubsetNodeRef NextSibling() const { return {*document_, node().next_sibling}; }
+
+ private:
+  const internal::SubsetNode& node() const { return document_->node(index_); }
+  const internal::SubsetParser* document_;
+  int32_t index_;
+};
+
+// `node` or the first of its following siblings that is an element called `name` (a null
+// node if there is none).
+template <typename Node>
+Node NextElementNamed(Node node, std::string_view name) {
+  for (; node; node = node.NextSibling()) {
+    if (node.IsElement() && node.Name() == name) return node;
+  }
+  return node;
+}
+
+template <typename Node>
+Result<double> NumberAttribute(const Node& node, std::string_view name, double min, double max) {
+  const std::optional<std::string_view> text = node.Attribute(name);
+  if (!text) return Missing(node.Name(), name);
+  double value = 0.0;
+  if (!ParseDouble(*text, value)) {
+    return AttributeError(node.Name(), name, *text, "not a decimal number");
+  }
+  if (value < min || value > max) {
+    return AttributeError(
+        node.Name(), name, *text,
+        "out of range [" + ShortestDecimal(min) + ", " + ShortestDecimal(max) + "]");
+  }
+  return value;
+}
+
+template <typename Node>
+Result<Timestamp> TimeAttribute(const Node& node, std::string_view name) {
+  const std::optional<std::string_view> text = node.Attribute(name);
+  if (!text) return Missing(node.Name(), name);
+  Result<Timestamp> time = ParseIso8601(*text);
+  if (!time.ok()) return AttributeError(node.Name(), name, *text, time.error().message());
+  return time;
+}
+
+template <typename Node>
+Status RequiredText(const Node& node, std::string_view name, std::string_view& out) {
+  const std::optional<std::string_view> text = node.Attribute(name);
+  if (!text) return Missing(node.Name(), name);
+  if (text->empty()) return AttributeError(node.Name(), name, "", "empty");
+  for (const char c : *text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      return AttributeError(node.Name(), name, *text, "contains white space");
+    }
+  }
+  out = *text;
+  return Status::Ok();
+}
+
+// An absent attribute reads as "".
+template <typename Node>
+std::string_view OptionalText(const Node& node, std::string_view name) {
+  return node.Attribute(name).value_or(std::string_view());
+}
+
+// True if every attribute of `node` is one of `allowed` and every `required` one is present.
+template <typename Node>
+bool HasOnlyAttributes(const Node& node, std::initializer_list<std::string_view> required,
+                       std::initializer_list<std::string_view> optional) {
+  for (const std::string_view name : required) {
+    if (!node.Attribute(name)) return false;
+  }
+  bool all_known = true;
+  node.ForEachAttribute([&](std::string_view name, std::string_view) {
+    bool known = false;
+    for (const std::string_view r : required) known = known || r == name;
+    for (const std::string_view o : optional) known = known || o == name;
+    all_known = all_known && known;
+  });
+  return all_known;
+}
+
+template <typename Node>
+bool IsEmptyElement(const Node& node) {
+  return !node.FirstChild();
+}
+
+// Each TryX returns true when `node` fits the typed model; the caller keeps it raw otherwise.
+template <typename Node>
+bool TryContact(const Node& node, Detail& detail) {
+  if (detail.contact || !IsEmptyElement(node) ||
+      !HasOnlyAttributes(node, {"callsign"}, {"endpoint", "phone"})) {
+    return false;
+  }
+  detail.contact.emplace(Contact{OptionalText(node, "callsign"), OptionalText(node, "endpoint"),
+                                 OptionalText(node, "phone")});
+  return true;
+}
+
+template <typename Node>
+bool TryTrack(const Node& node, Detail& detail) {
+  if (detail.track || !IsEmptyElement(node) ||
+      !HasOnlyAttributes(node, {"course", "speed"}, {"eCourse", "eSpeed"})) {
+    return false;
+  }
+  Track track;
+  if (!ParseDouble(OptionalText(node, "course"), track.course) ||
+      !ParseDouble(OptionalText(node, "speed"), track.speed)) {
+    return false;
+  }
+  double error = 0.0;
+  if (const std::optional<std::string_view> e = node.Attribute("eCourse")) {
+    if (!ParseDouble(*e, error)) return false;
+    track.course_error = error;
+  }
+  if (const std::optional<std::string_view> e = node.Attribute("eSpeed")) {
+    if (!ParseDouble(*e, error)) return false;
+    track.speed_error = error;
+  }
+  detail.track = track;
+  return true;
+}
+
+template <typename Node>
+bool TryGroup(const Node& node, Detail& detail) {
+  if (detail.group || !IsEmptyElement(node) || !HasOnlyAttributes(node, {"name", "role"}, {})) {
+    return false;
+  }
+  detail.group.emplace(Group{OptionalText(node, "name"), OptionalText(node, "role")});
+  return true;
+}
+
+template <typename Node>
+bool TryPrecisionLocation(const Node& node, Detail& detail) {
+  if (detail.precision_location || !IsEmptyElement(node) ||
+      !HasOnlyAttributes(node, {"geopointsrc", "altsrc"}, {})) {
+    return false;
+  }
+  detail.precision_location.emplace(
+      PrecisionLocation{OptionalText(node, "geopointsrc"), OptionalText(node, "altsrc")});
+  return true;
+}
+
+template <typename Node>
+bool TryStatus(const Node& node, Detail& detail) {
+  if (detail.status || !IsEmptyElement(node) || !HasOnlyAttributes(node, {"battery"}, {})) {
+    return false;
+  }
+  uint32_t battery = 0;
+  if (!ParseUint32(OptionalText(node, "battery"), battery)) return false;
+  detail.status.emplace(DeviceStatus{battery});
+  return true;
+}
+
+template <typename Node>
+bool TryTakv(const Node& node, Detail& detail) {
+  if (detail.takv || !IsEmptyElement(node) ||
+      !HasOnlyAttributes(node, {"device", "platform", "os", "version"}, {})) {
+    return false;
+  }
+  detail.takv.emplace(Takv{OptionalText(node, "device"), OptionalText(node, "platform"),
+                           OptionalText(node, "os"), OptionalText(node, "version")});
+  return true;
+}
+
+template <typename Node>
+bool TryRemarks(const Node& node, Detail& detail) {
+  if (detail.remarks || !HasOnlyAttributes(node, {}, {"source", "to", "time"})) return false;
+  const Node text = node.FirstChild();
+  if (text && (text.NextSibling() || !text.IsText())) return false;
+  detail.remarks.emplace(Remarks{text ? text.Value() : std::string_view(),
+                                 OptionalText(node, "source"), OptionalText(node, "to"),
+                                 OptionalText(node, "time")});
+  return true;
+}
+
+template <typename Node>
+bool TryLink(const Node& node, Detail& detail) {
+  if (!IsEmptyElement(node) || !HasOnlyAttributes(node, {"uid", "type", "relation"},
+                                                  {"parent_callsign", "production_time"})) {
+    return false;
+  }
+  detail.links.push_back(Link{OptionalText(node, "uid"), OptionalText(node, "type"),
+                              OptionalText(node, "relation"), OptionalText(node, "parent_callsign"),
+                              OptionalText(node, "production_time")});
+  return true;
+}
+
 // Canonical form of a detail child kept as XML: attributes in document order, double quotes,
 // `<x a="1" />` for an empty element (the form of TAK's xmlDetail, e.g.
 // `<uid Droid="Eliopoli HQ" />` in the takproto vectors), text escaped, comments and
-// processing instructions dropped (pugixml does not keep them with parse_default).
-bool AppendNode(const pugi::xml_node& node, int depth, std::string& out) {
+// processing instructions dropped (pugixml does not keep them with parse_default, and the
+// subset parser declines them).
+template <typename Node>
+bool AppendNode(const Node& node, int depth, std::string& out) {
   if (depth > kMaxDetailDepth) return false;
-  switch (node.type()) {
-    case pugi::node_element: {
-      OpenElement(node.name(), out);
-      for (const pugi::xml_attribute& attribute : node.attributes()) {
-        AppendAttribute(attribute.name(), attribute.value(), out);
-      }
-      if (!node.first_child()) {
-        CloseEmptyElement(out);
-        return true;
-      }
-      out += '>';
-      for (const pugi::xml_node& child : node.children()) {
-        if (!AppendNode(child, depth + 1, out)) return false;
-      }
-      out += "</";
-      out += node.name();
-      out += '>';
-      return true;
-    }
-    case pugi::node_pcdata:
-    case pugi::node_cdata:
-      AppendEscaped(node.value(), false, out);
-      return true;
-    default:
-      return true;
+  if (node.IsText()) {
+    AppendEscaped(node.Value(), false, out);
+    return true;
   }
+  if (!node.IsElement()) return true;
+  OpenElement(node.Name(), out);
+  node.ForEachAttribute(
+      [&out](std::string_view name, std::string_view value) { AppendAttribute(name, value, out); });
+  if (!node.FirstChild()) {
+    CloseEmptyElement(out);
+    return true;
+  }
+  out += '>';
+  for (Node child = node.FirstChild(); child; child = child.NextSibling()) {
+    if (!AppendNode(child, depth + 1, out)) return false;
+  }
+  out += "</";
+  out += node.Name();
+  out += '>';
+  return true;
 }
 
-}  // namespace
+template <typename Node>
+using TryChild = bool (*)(const Node&, Detail&);
 
-Status XmlDecoder::Decode(std::string_view xml, Event& event) {
-  buffer_.assign(xml);
-  const pugi::xml_parse_result parsed = document_.load_buffer_inplace(
-      buffer_.data(), buffer_.size(), kParseOptions, pugi::encoding_utf8);
-  if (!parsed) return ParseFailure(parsed);
-  pugi::xml_node root;
-  int elements = 0;
-  for (const pugi::xml_node& node : document_.children()) {
-    if (node.type() != pugi::node_element) continue;
-    ++elements;
-    root = node;
+template <typename Node>
+struct DetailChild {
+  std::string_view name;
+  TryChild<Node> parse;
+};
+
+template <typename Node>
+constexpr DetailChild<Node> kTypedChildren[] = {
+    {kContactElement, TryContact<Node>}, {kTrackElement, TryTrack<Node>},
+    {kGroupElement, TryGroup<Node>},     {kPrecisionLocationElement, TryPrecisionLocation<Node>},
+    {kStatusElement, TryStatus<Node>},   {kTakvElement, TryTakv<Node>},
+    {kRemarksElement, TryRemarks<Node>}, {kLinkElement, TryLink<Node>},
+};
+
+// Typed children into `detail`, every other child appended to `other_xml`.
+template <typename Node>
+Status ReadDetailChildren(const Node& detail_node, Detail& detail, std::string& other_xml) {
+  for (Node child = detail_node.FirstChild(); child; child = child.NextSibling()) {
+    if (!child.IsElement()) continue;  // text between children is layout
+    bool typed = false;
+    for (const DetailChild<Node>& entry : kTypedChildren<Node>) {
+      if (child.Name() == entry.name) {
+        typed = entry.parse(child, detail);
+        break;
+      }
+    }
+    if (!typed && !AppendNode(child, 0, other_xml)) {
+      return InvalidArgument("detail: <" + std::string(child.Name()) + "> is nested deeper than " +
+                             std::to_string(kMaxDetailDepth) + " levels");
+    }
   }
-  if (elements != 1 || std::strcmp(root.name(), kEventElement) != 0) {
+  return Status::Ok();
+}
+
+// The <event> element `root` into `event`; other detail children are written to
+// `other_xml`, which the caller owns and event.detail.other_xml then views.
+template <typename Node>
+Status ReadEvent(const Node& root, Event& event, std::string& other_xml) {
+  if (root.Name() != kEventElement) {
     return InvalidArgument("expected one <event> element as the document");
   }
-
-  const std::string_view version = root.attribute("version").value();
-  event.version.assign(version.empty() ? "2.0" : version);
+  const std::string_view version = OptionalText(root, "version");
+  event.version = version.empty() ? kDefaultVersion : version;
   BIAC_RETURN_IF_ERROR(RequiredText(root, "uid", event.uid));
   BIAC_RETURN_IF_ERROR(RequiredText(root, "type", event.type));
   BIAC_RETURN_IF_ERROR(RequiredText(root, "how", event.how));
@@ -412,13 +485,13 @@ Status XmlDecoder::Decode(std::string_view xml, Event& event) {
     return InvalidArgument("event: stale " + FormatIso8601(event.stale) + " is before start " +
                            FormatIso8601(event.start));
   }
-  OptionalText(root, "access", event.access);
-  OptionalText(root, "caveat", event.caveat);
-  OptionalText(root, "releasableTo", event.releasable_to);
-  OptionalText(root, "qos", event.qos);
-  OptionalText(root, "opex", event.opex);
+  event.access = OptionalText(root, "access");
+  event.caveat = OptionalText(root, "caveat");
+  event.releasable_to = OptionalText(root, "releasableTo");
+  event.qos = OptionalText(root, "qos");
+  event.opex = OptionalText(root, "opex");
 
-  const pugi::xml_node point = root.child(kPointElement);
+  const Node point = NextElementNamed(root.FirstChild(), kPointElement);
   if (!point) return InvalidArgument("event: missing element <point>");
   BIAC_ASSIGN_OR_RETURN(event.point.lat,
                         NumberAttribute(point, "lat", -kMaxLatitude, kMaxLatitude));
@@ -429,12 +502,48 @@ Status XmlDecoder::Decode(std::string_view xml, Event& event) {
   BIAC_ASSIGN_OR_RETURN(event.point.ce, NumberAttribute(point, "ce", 0.0, kUnknownValue));
   BIAC_ASSIGN_OR_RETURN(event.point.le, NumberAttribute(point, "le", 0.0, kUnknownValue));
 
-  event.detail = Detail{};
-  for (pugi::xml_node detail = root.child(kDetailElement); detail;
-       detail = detail.next_sibling(kDetailElement)) {
-    BIAC_RETURN_IF_ERROR(ReadDetailChildren(detail, event.detail));
+  event.detail.Clear();
+  other_xml.clear();
+  for (Node detail = NextElementNamed(root.FirstChild(), kDetailElement); detail;
+       detail = NextElementNamed(detail.NextSibling(), kDetailElement)) {
+    BIAC_RETURN_IF_ERROR(ReadDetailChildren(detail, event.detail, other_xml));
   }
+  event.detail.other_xml = other_xml;
   return Status::Ok();
+}
+
+Status ParseFailure(const pugi::xml_parse_result& result) {
+  return InvalidArgument("malformed XML at byte " + std::to_string(result.offset) + ": " +
+                         result.description());
+}
+
+}  // namespace
+
+Status XmlDecoder::Decode(std::string_view xml, Event& event) {
+  if (subset_.Parse(xml) &&
+      ReadEvent(SubsetNodeRef(subset_, subset_.root()), event, other_xml_).ok()) {
+    last_parser_ = Parser::kSubset;
+    return Status::Ok();
+  }
+  // Outside the subset, or not a valid event: pugixml decides, and words any error.
+  last_parser_ = Parser::kPugixml;
+  return DecodeWithPugixml(xml, event);
+}
+
+Status XmlDecoder::DecodeWithPugixml(std::string_view xml, Event& event) {
+  buffer_.assign(xml);
+  const pugi::xml_parse_result parsed = document_.load_buffer_inplace(
+      buffer_.data(), buffer_.size(), kPugixmlOptions, pugi::encoding_utf8);
+  if (!parsed) return ParseFailure(parsed);
+  pugi::xml_node root;
+  int elements = 0;
+  for (const pugi::xml_node& node : document_.children()) {
+    if (node.type() != pugi::node_element) continue;
+    ++elements;
+    root = node;
+  }
+  if (elements != 1) return InvalidArgument("expected one <event> element as the document");
+  return ReadEvent(PugiNode(root), event, other_xml_);
 }
 
 Status XmlDecoder::DecodeDetailChildren(std::string_view xml, Detail& detail) {
@@ -442,20 +551,23 @@ Status XmlDecoder::DecodeDetailChildren(std::string_view xml, Detail& detail) {
   buffer_.append(xml);
   buffer_.append("</detail>");
   const pugi::xml_parse_result parsed = document_.load_buffer_inplace(
-      buffer_.data(), buffer_.size(), kParseOptions, pugi::encoding_utf8);
+      buffer_.data(), buffer_.size(), kPugixmlOptions, pugi::encoding_utf8);
   if (!parsed) return ParseFailure(parsed);
   const pugi::xml_node root = document_.first_child();
-  if (!root || root.next_sibling() || std::strcmp(root.name(), kDetailElement) != 0) {
+  if (!root || root.next_sibling() || std::string_view(root.name()) != kDetailElement) {
     return InvalidArgument("xmlDetail is not a sequence of elements");
   }
-  return ReadDetailChildren(root, detail);
+  other_xml_.clear();
+  BIAC_RETURN_IF_ERROR(ReadDetailChildren(PugiNode(root), detail, other_xml_));
+  detail.other_xml = other_xml_;
+  return Status::Ok();
 }
 
-Result<Event> DecodeXml(std::string_view xml) {
+Result<OwnedEvent> DecodeXml(std::string_view xml) {
   XmlDecoder decoder;
   Event event;
   BIAC_RETURN_IF_ERROR(decoder.Decode(xml, event));
-  return event;
+  return OwnedEvent(event);
 }
 
 void AppendDetailChildren(const Detail& detail, const DetailXmlSelection& typed, std::string& out) {

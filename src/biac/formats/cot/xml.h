@@ -9,8 +9,9 @@
 // [-180, 180], hae finite, ce and le >= 0 (9999999 = unknown). Errors name the element and
 // attribute: "point: attribute 'lat' = '91': out of range [-90, 90]".
 //
-// XML safety: pugixml does not load external entities or DTDs, so external-entity attacks
-// (XXE) and entity expansion do not apply.
+// XML safety: neither parser loads external entities or DTDs (pugixml skips a DOCTYPE, the
+// subset parser declines it), so external-entity attacks (XXE) and entity expansion do not
+// apply.
 
 #include <pugixml.hpp>
 #include <string>
@@ -18,30 +19,55 @@
 
 #include "biac/base/status.h"
 #include "biac/formats/cot/event.h"
+#include "biac/formats/cot/xml_subset.h"
 
 namespace biac::formats::cot {
 
-// Reusable decoder: keeps its parse buffer and document between calls, so decoding a stream
-// does not reallocate per event once the buffers have grown (pugixml still takes one page
-// for its tree per parse).
+// pugixml options of both decoders: entity and character references, CDATA, end-of-line
+// normalisation and attribute-value normalisation (XML 1.0 sections 2.11, 3.3.3); no
+// DOCTYPE processing. Text made only of white space is kept when it is an element's only
+// child (a remark of " "), and dropped as layout between elements. The subset parser
+// (xml_subset.h) builds the tree pugixml builds with these options.
+inline constexpr unsigned kPugixmlOptions = pugi::parse_default | pugi::parse_ws_pcdata_single;
+
+// Reusable decoder. Decode tries the allocation-free subset parser (xml_subset.h) first and
+// hands everything outside the subset to pugixml, so every input gets pugixml's verdict;
+// both paths share the CoT rules below the XML tree. Once its buffers have grown to the
+// largest event seen, decoding an event in the subset allocates nothing (no_alloc_test.cc).
+//
+// Lifetime: the Event's text refers to `xml` and to this decoder's buffers. It is valid
+// while `xml` is unchanged and until the next call on this decoder; copy it into an
+// OwnedEvent to keep it longer.
 class XmlDecoder {
  public:
+  enum class Parser { kSubset, kPugixml };
+
   // Decodes one event document (an XML declaration before it is allowed). On error `event`
   // is left in an unspecified state.
   Status Decode(std::string_view xml, Event& event);
 
+  // The reference path: pugixml only. Decode gives the same result for every input (the
+  // fuzz target and xml_test.cc check it).
+  Status DecodeWithPugixml(std::string_view xml, Event& event);
+
+  // Which parser gave the result of the last Decode.
+  Parser last_parser() const { return last_parser_; }
+
   // Parses `xml`, the children of a <detail> element without the wrapper (TAK xmlDetail),
-  // into `detail` (typed children and other_xml). Fields of `detail` the text does not
-  // mention are left as they are.
+  // into `detail` (typed children, and other_xml, which is replaced). Typed fields of
+  // `detail` the text does not mention are left as they are. Always through pugixml.
   Status DecodeDetailChildren(std::string_view xml, Detail& detail);
 
  private:
+  internal::SubsetParser subset_;
   pugi::xml_document document_;
-  std::string buffer_;
+  std::string buffer_;     // pugixml parses a copy of the input in place
+  std::string other_xml_;  // Detail::other_xml of the last event
+  Parser last_parser_ = Parser::kSubset;
 };
 
-// One-shot convenience over XmlDecoder.
-Result<Event> DecodeXml(std::string_view xml);
+// One-shot convenience over XmlDecoder; the event owns its text.
+Result<OwnedEvent> DecodeXml(std::string_view xml);
 
 // Canonical CoT XML (no declaration): double-quoted attributes in a fixed order, shortest
 // round-trip decimal numbers, times via AppendIso8601, detail children in the order contact,

@@ -34,7 +34,10 @@ assert a["items"]["platform_designation"] == "Predator", a["items"]
 assert a["items"]["precision_time_stamp"] == 1231798102000000, a["items"]
 assert abs(a["items"]["sensor_latitude"] - 60.176822966978335) < 1e-12, a["items"]
 assert a["items"]["uas_datalink_ls_version_number"] == 6, a["items"]
-assert a["items"]["security_local_set"].startswith("010101"), a["items"]
+sec = a["items"]["security_local_set"]  # the nested ST 0102 set, decoded
+assert sec["security_classification"] == 1 and sec["classifying_country"] == "//USA", sec
+assert sec["object_country_codes"] == "USA" and sec["version"] == 10, sec
+assert a["items"]["miis_core_identifier"]["text"].endswith(":D3"), a["items"]
 assert b["offset"] == 233 and b["checksum"] == "verified" and b["length"] == 97, b
 PY
 

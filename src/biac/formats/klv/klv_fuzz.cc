@@ -1,20 +1,28 @@
 // libFuzzer target: arbitrary bytes as a KLV stream and as an MPEG transport stream, through
-// the ST 0601 decoder, its JSON and the mapping to observations. Properties: no crash or
-// out-of-bounds read; every item lies inside its packet; a decoded packet decodes the same
-// way again from a copy of its own bytes; BER lengths and tags read back what was written.
+// the ST 0601 decoder, its JSON (which decodes every pack and nested set: ST 0102, ST 0903,
+// ST 1204 and the ST 0601.17 packs) and the mapping to observations; and the same bytes as the
+// value of each pack decoder directly. Properties: no crash or out-of-bounds read; every item
+// lies inside its packet; a decoded packet decodes the same way again from a copy of its own
+// bytes; a pack error names an offset inside the value; the MIIS text form ends with the check
+// value of the text before it; BER lengths and tags read back what was written.
 
 #include "biac/formats/klv/klv.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "biac/formats/klv/observations.h"
+#include "biac/formats/klv/st0102.h"
 #include "biac/formats/klv/st0601.h"
 #include "biac/formats/klv/st0601_json.h"
+#include "biac/formats/klv/st0601_packs.h"
+#include "biac/formats/klv/st0903.h"
 #include "biac/formats/klv/ts_demux.h"
 
 namespace {
@@ -54,6 +62,68 @@ void DecodeStream(std::span<const uint8_t> bytes, klv::UasPacket& packet, klv::U
   }
 }
 
+void CheckResult(const klv::PackResult& r, size_t size) { Check(r.ok() || r.offset <= size); }
+
+// The bytes as the value of every pack decoder and nested set.
+void DecodePacks(std::span<const uint8_t> value) {
+  const size_t n = value.size();
+  klv::SecurityLocalSet security;
+  if (klv::DecodeSecurityLocalSet(value, security).ok()) {
+    char text[64];
+    Check(security.ObjectCountryCodes(text).size() <= sizeof(text));
+  }
+  klv::MiisCoreIdentifier miis;
+  if (klv::DecodeMiisCoreIdentifier(value, miis).ok()) {
+    std::array<char, klv::kMiisTextMaxSize> text;
+    const size_t size = klv::MiisCoreIdentifierText(miis, text);
+    Check(size <= text.size() && size >= 3);
+    const std::string_view view(text.data(), size);
+    // "...:XY": the last two hex digits are the check value of everything before them.
+    const uint8_t check = klv::MiisCheckValue(view.substr(0, size - 2));
+    constexpr char kHex[] = "0123456789ABCDEF";
+    Check(view[size - 2] == kHex[check >> 4] && view[size - 1] == kHex[check & 0x0F]);
+  }
+  klv::ImageHorizonPixelPack horizon;
+  CheckResult(klv::DecodeImageHorizonPixelPack(value, horizon), n);
+  klv::ControlCommand command;
+  CheckResult(klv::DecodeControlCommand(value, command), n);
+  std::array<uint64_t, 8> ids;
+  size_t count = 0;
+  CheckResult(klv::DecodeBerOidList(value, ids, count), n);
+  Check(count <= ids.size());
+  klv::CountryCodes countries;
+  CheckResult(klv::DecodeCountryCodes(value, countries), n);
+  klv::FrameRate rate;
+  CheckResult(klv::DecodeFrameRate(value, rate), n);
+  klv::AirbaseLocations airbases;
+  CheckResult(klv::DecodeAirbaseLocations(value, airbases), n);
+  klv::ViewDomain domain;
+  CheckResult(klv::DecodeViewDomain(value, domain), n);
+  klv::SubstreamId msid;
+  CheckResult(klv::DecodeSubstreamId(value, msid), n);
+  klv::SeriesCursor series(value);
+  std::span<const uint8_t> record;
+  while (series.Next(record)) {
+    klv::WaypointRecord waypoint;
+    CheckResult(klv::DecodeWaypointRecord(record, waypoint), record.size());
+    klv::WeaponsStore weapon;
+    CheckResult(klv::DecodeWeaponsStore(record, weapon), record.size());
+    klv::WavelengthRecord wavelength;
+    CheckResult(klv::DecodeWavelengthRecord(record, wavelength), record.size());
+    klv::PayloadRecord payload;
+    CheckResult(klv::DecodePayloadRecord(record, payload), record.size());
+  }
+  CheckResult(series.result(), n);
+  klv::VmtiLocalSet vmti;
+  if (klv::DecodeVmtiLocalSet(value, vmti).ok()) {
+    klv::VTargetCursor cursor(vmti.TargetSeries());
+    klv::VTarget target;
+    klv::VmtiLocation location;
+    while (cursor.Next(target)) (void)target.Location(location);
+  }
+  (void)klv::VmtiToJson(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -63,6 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   DecodeStream(bytes, *packet, *again);
   const klv::TsKlvResult ts = klv::ExtractKlvFromTs(bytes);
   for (const klv::TsKlvUnit& unit : ts.units) DecodeStream(unit.bytes, *packet, *again);
+  DecodePacks(bytes);
 
   // BER round trips on the first bytes.
   if (size >= 8) {

@@ -30,6 +30,10 @@
 //
 // Time: the precision time stamp (tag 2, microseconds since 1970 UTC); a packet without it
 // gives an error.
+//
+// Label: options.source.label, the source's configured label, never the classification the
+// packet's own ST 0102 security set (tag 48, st0102.h) claims: that is the platform's
+// statement about itself, exposed for comparison, not a marking the cell adopts.
 
 #include <vector>
 

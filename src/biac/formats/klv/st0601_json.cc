@@ -42,9 +42,13 @@ nlohmann::json ItemValueToJson(const Item& item) {
     case ItemKind::kImap:
       if (item.imap_kind == ImapKind::kNormal) return item.number;
       return {{"indicator", std::string(ImapKindName(item.imap_kind))}, {"raw", ToHex(item.bytes)}};
-    case ItemKind::kUnknown:
     case ItemKind::kLocalSet:
     case ItemKind::kPack:
+      if (std::optional<nlohmann::json> value = PackValueToJson(item.tag, item.bytes)) {
+        return *std::move(value);
+      }
+      return ToHex(item.bytes);
+    case ItemKind::kUnknown:
     case ItemKind::kDeprecated:
       return ToHex(item.bytes);
   }

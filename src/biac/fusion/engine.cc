@@ -1,0 +1,1252 @@
+#include "biac/fusion/engine.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/LU>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+#include "biac/assignment/assignment.h"
+#include "biac/estimation/constant_velocity.h"
+
+namespace biac::fusion {
+namespace {
+
+using Vec2 = Eigen::Vector2d;
+using Vec4 = Eigen::Vector4d;
+using Mat2 = Eigen::Matrix2d;
+using Mat4 = Eigen::Matrix4d;
+using model::Domain;
+using model::Observation;
+using model::ObservationKind;
+using model::SourceKind;
+
+// Horizontal state layout (estimation::ConstantVelocity<2>): e, ve, n, vn.
+constexpr int kE = 0;
+constexpr int kVe = 1;
+constexpr int kN = 2;
+constexpr int kVn = 3;
+
+// Detections farther than this from a track (ECEF, plus what the track can fly in the time
+// since its state) are not gated against it at all: a cheap pre-filter before the
+// Mahalanobis gate, far outside any gate the covariances allow.
+constexpr double kPrefilterDistanceM = 30000.0;
+// Tracks farther apart than this are never merge candidates.
+constexpr double kMergePrefilterM = 5000.0;
+// Golden-section iterations for the covariance-intersection weight (interval shrinks by
+// 0.618 per step: 30 steps leave 1e-6 of [0, 1]).
+constexpr int kCiIterations = 30;
+constexpr double kCiMinWeight = 1e-3;
+
+double Seconds(Timestamp a, Timestamp b) { return ToSeconds(a - b); }
+
+struct TrackState {
+  uint64_t serial = 0;  // creation order; tracks_ is sorted by it
+  uint64_t id = 0;      // picture number once confirmed
+  bool confirmed = false;
+  Timestamp time;  // time of the state
+  Timestamp created;
+  Timestamp last_update;
+  int hits = 0;
+
+  std::optional<geo::LocalFrame> frame;
+  Vec4 x = Vec4::Zero();
+  Mat4 p = Mat4::Zero();
+  bool has_vertical = false;
+  Vec2 xv = Vec2::Zero();  // altitude (m above the ellipsoid), climb rate
+  Mat2 pv = Mat2::Zero();
+  geo::Ecef ecef;  // horizontal position at `time`, for pre-filtering
+
+  Domain domain = Domain::kUnknown;
+  bool domain_from_source = false;
+  std::optional<uint32_t> mmsi;
+  std::optional<uint32_t> icao;
+  std::optional<uint16_t> mode3a;
+  std::string uid;
+  std::string callsign;
+  std::string name;
+  std::string category;
+  std::vector<model::SourceTrackNumber> track_numbers;
+
+  std::vector<model::ObservationId> provenance;
+  std::vector<uint32_t> label_ids;   // contributors' labels, sorted, into Core::labels
+  std::vector<uint32_t> source_ids;  // sorted, into Core::sources
+  uint32_t label = 0;                // their roll-up, into Core::labels
+};
+
+// The order observations are applied in: data time, then source, sensor and store id.
+bool Before(const PreparedObservation* a, const PreparedObservation* b) {
+  const Observation& x = *a->observation;
+  const Observation& y = *b->observation;
+  if (x.time != y.time) return x.time < y.time;
+  if (x.source != y.source) return x.source < y.source;
+  if (x.sensor != y.sensor) return x.sensor < y.sensor;
+  return x.id < y.id;
+}
+// std heaps are max-heaps: invert.
+bool HeapLess(const PreparedObservation* a, const PreparedObservation* b) { return Before(b, a); }
+
+bool SameLook(const Observation& a, const Observation& b) {
+  return a.time == b.time && a.source == b.source && a.sensor == b.sensor;
+}
+
+// An angle-only report (ESM, a passive sonar or EO bearing): the sensor gives an azimuth but
+// no range, so the observation's position is only the sensor's.
+bool IsBearingOnly(const Observation& o) {
+  return o.kind == ObservationKind::kDetection && o.sensor_relative.has_value() &&
+         o.sensor_relative->azimuth_deg.has_value() && !o.sensor_relative->range_m.has_value();
+}
+
+bool IsCooperative(const Observation& o) {
+  if (o.kind == ObservationKind::kSystemTrack || o.kind == ObservationKind::kSensorPoint) {
+    return false;
+  }
+  return o.identity.mmsi.has_value() || o.identity.icao_address.has_value() ||
+         (o.kind == ObservationKind::kSelfReport && !o.identity.uid.empty());
+}
+
+Domain DomainOfObservation(const Observation& o) {
+  if (o.source_kind == SourceKind::kAis) return Domain::kSea;
+  if (o.source_kind == SourceKind::kAdsb) return Domain::kAir;
+  if (o.identity.mmsi) return Domain::kSea;
+  if (o.identity.icao_address) return Domain::kAir;
+  // CoT atoms "a-<affiliation>-<dimension>-...": A air, S sea surface, U subsurface,
+  // G ground, P space (MIL-STD-2525B battle dimension).
+  const std::string& c = o.identity.category;
+  if (c.size() >= 5 && c[0] == 'a' && c[1] == '-' && c[3] == '-') {
+    switch (c[4]) {
+      case 'A': return Domain::kAir;
+      case 'S':
+      case 'U': return Domain::kSea;
+      case 'G': return Domain::kLand;
+      case 'P': return Domain::kSpace;
+      default: break;
+    }
+  }
+  return Domain::kUnknown;
+}
+
+bool PositiveDefinite2(const Mat2& m) {
+  return m(0, 0) > 0.0 && m(1, 1) > 0.0 && m.determinant() > 0.0 && m.allFinite();
+}
+
+// The horizontal state's transform between two frames whose vectors relate by `rotation`
+// (new = rotation * old, 3x3 east-north-up): positions and velocities both rotate by its
+// horizontal block.
+Mat4 HorizontalRotation(const Eigen::Matrix3d& rotation) {
+  const Mat2 a = rotation.topLeftCorner<2, 2>();
+  Mat4 transform = Mat4::Zero();
+  for (int row = 0; row < 2; ++row) {
+    for (int col = 0; col < 2; ++col) {
+      const int position[2] = {kE, kN};
+      const int velocity[2] = {kVe, kVn};
+      transform(position[row], position[col]) = a(row, col);
+      transform(velocity[row], velocity[col]) = a(row, col);
+    }
+  }
+  return transform;
+}
+
+// A horizontal measurement of an observation in a track's frame: position, and velocity
+// when the observation reports it with a usable covariance.
+struct HorizontalMeasurement {
+  Vec4 z = Vec4::Zero();  // e, n, ve, vn
+  Mat4 r = Mat4::Zero();
+  bool has_velocity = false;
+};
+
+}  // namespace
+
+Status EngineOptions::Validate() const {
+  auto positive = [](double v) { return std::isfinite(v) && v > 0.0; };
+  if (!std::isfinite(lag_s) || lag_s < 0.0) return InvalidArgument("fusion lag_s must be >= 0");
+  for (const DomainTuning* d : {&sea, &air, &land, &unknown}) {
+    if (!positive(d->process_noise) || !positive(d->coast_s)) {
+      return InvalidArgument("fusion domain tuning: process_noise and coast_s must be > 0");
+    }
+  }
+  if (!positive(gate_2d) || !positive(gate_4d) || !positive(identity_jump_gate)) {
+    return InvalidArgument("fusion gates must be > 0");
+  }
+  if (confirm_hits < 1) return InvalidArgument("fusion confirm_hits must be >= 1");
+  if (!positive(confirm_window_s) || !positive(tentative_coast_s) ||
+      !positive(initial_speed_sigma) || !positive(default_position_sigma) ||
+      !positive(default_altitude_sigma) || !positive(reanchor_distance_m) ||
+      !positive(vertical_process_noise)) {
+    return InvalidArgument("fusion sigmas, windows and distances must be > 0");
+  }
+  if (merge_after < 1) return InvalidArgument("fusion merge_after must be >= 1");
+  return Status::Ok();
+}
+
+PreparedObservation Prepare(const model::Observation& observation, Timestamp arrival) {
+  PreparedObservation out;
+  out.observation = &observation;
+  out.arrival = arrival;
+  geo::Lla horizontal = observation.position;
+  horizontal.altitude_m = 0.0;
+  Result<geo::Ecef> ecef = geo::LlaToEcef(horizontal);
+  if (!ecef.ok()) {
+    out.error = "observation " + std::to_string(observation.id) + " from " + observation.source +
+                ": " + ecef.status().message();
+    return out;
+  }
+  if (observation.has_altitude && !std::isfinite(observation.position.altitude_m)) {
+    out.error = "observation " + std::to_string(observation.id) + " from " + observation.source +
+                ": altitude is not finite";
+    return out;
+  }
+  if (!observation.position_covariance.allFinite() ||
+      (observation.velocity_enu && !observation.velocity_enu->allFinite())) {
+    out.error = "observation " + std::to_string(observation.id) + " from " + observation.source +
+                ": covariance or velocity is not finite";
+    return out;
+  }
+  out.ecef = *ecef;
+  out.valid = true;
+  return out;
+}
+
+struct Engine::Core {
+  explicit Core(EngineOptions o) : options(std::move(o)), cv(1.0) {}
+
+  EngineOptions options;
+  estimation::ConstantVelocity<2> cv;  // q set per domain at prediction time
+
+  bool has_clock = false;
+  Timestamp clock;
+  bool has_committed = false;
+  Timestamp committed;  // every observation with time <= committed has been applied
+  bool has_applied = false;
+  Timestamp last_applied;
+  int64_t housekeeping_second = std::numeric_limits<int64_t>::min();
+
+  std::vector<const PreparedObservation*> pending;  // a heap under HeapLess
+
+  std::vector<TrackState> tracks;  // sorted by serial
+  uint64_t next_serial = 1;
+  uint64_t next_id = 1;
+  std::map<uint64_t, uint64_t> identity_index;   // cooperative key -> serial
+  std::map<std::string, uint64_t> uid_index;     // CoT uid -> serial
+  std::map<std::string, uint64_t> system_index;  // "source\ntrack number" -> serial
+  std::map<std::pair<uint64_t, uint64_t>, int> merge_streaks;
+
+  std::vector<labels::Label> labels;
+  std::vector<std::string> sources;
+  EngineCounters counters;
+
+  // Scratch for one look's assignment.
+  assignment::SparseCostMatrix costs;
+  assignment::Solution solution;
+  assignment::Workspace workspace;
+
+  // ---- lookup ----
+  TrackState* FindSerial(uint64_t serial) {
+    auto it = std::lower_bound(tracks.begin(), tracks.end(), serial,
+                               [](const TrackState& t, uint64_t s) { return t.serial < s; });
+    return it != tracks.end() && it->serial == serial ? &*it : nullptr;
+  }
+
+  static uint64_t MmsiKey(uint32_t mmsi) { return (uint64_t{1} << 40) | mmsi; }
+  static uint64_t IcaoKey(uint32_t icao) { return (uint64_t{2} << 40) | icao; }
+  static std::string SystemKey(const std::string& source, uint32_t number) {
+    return source + '\n' + std::to_string(number);
+  }
+
+  const DomainTuning& Tuning(Domain d) const {
+    switch (d) {
+      case Domain::kSea: return options.sea;
+      case Domain::kAir: return options.air;
+      case Domain::kLand: return options.land;
+      default: return options.unknown;
+    }
+  }
+
+  // ---- kinematics ----
+  void Predict(TrackState& t, Timestamp time) const {
+    const double dt = Seconds(time, t.time);
+    if (dt <= 0.0) return;
+    estimation::ConstantVelocity<2> model(Tuning(t.domain).process_noise);
+    const Mat4 f = model.TransitionMatrix(dt);
+    t.x = f * t.x;
+    t.p = f * t.p * f.transpose() + model.ProcessNoise(dt);
+    if (t.has_vertical) {
+      estimation::ConstantVelocity<1> vertical(options.vertical_process_noise);
+      const Mat2 fv = vertical.TransitionMatrix(dt);
+      t.xv = fv * t.xv;
+      t.pv = fv * t.pv * fv.transpose() + vertical.ProcessNoise(dt);
+    }
+    t.time = time;
+  }
+
+  HorizontalMeasurement Measure(const TrackState& t, const PreparedObservation& prepared) const {
+    const Observation& o = *prepared.observation;
+    HorizontalMeasurement m;
+    const geo::Enu enu = t.frame->EcefToEnu(prepared.ecef);
+    m.z(0) = enu.east;
+    m.z(1) = enu.north;
+    Mat2 r = o.position_covariance.topLeftCorner<2, 2>();
+    if (!PositiveDefinite2(r)) {
+      const double s2 = options.default_position_sigma * options.default_position_sigma;
+      r = Mat2::Identity() * s2;
+    }
+    m.r.topLeftCorner<2, 2>() = r;
+    if (o.velocity_enu) {
+      const Mat2 rv = o.velocity_covariance.topLeftCorner<2, 2>();
+      if (PositiveDefinite2(rv)) {
+        m.has_velocity = true;
+        m.z(2) = (*o.velocity_enu)(0);
+        m.z(3) = (*o.velocity_enu)(1);
+        m.r.bottomRightCorner<2, 2>() = rv;
+      }
+    }
+    return m;
+  }
+
+  static Eigen::Matrix<double, 2, 4> PositionH() {
+    Eigen::Matrix<double, 2, 4> h = Eigen::Matrix<double, 2, 4>::Zero();
+    h(0, kE) = 1.0;
+    h(1, kN) = 1.0;
+    return h;
+  }
+  static Mat4 FullH() {
+    Mat4 h = Mat4::Zero();
+    h(0, kE) = 1.0;
+    h(1, kN) = 1.0;
+    h(2, kVe) = 1.0;
+    h(3, kVn) = 1.0;
+    return h;
+  }
+
+  // Squared Mahalanobis distance of the position part.
+  static double PositionDistance(const TrackState& t, const HorizontalMeasurement& m) {
+    const auto h = PositionH();
+    const Mat2 s = h * t.p * h.transpose() + m.r.topLeftCorner<2, 2>();
+    const Vec2 nu = m.z.head<2>() - h * t.x;
+    return nu.dot(s.ldlt().solve(nu));
+  }
+
+  template <int K>
+  static void KalmanUpdate(Vec4& x, Mat4& p, const Eigen::Matrix<double, K, 4>& h,
+                           const Eigen::Matrix<double, K, 1>& z,
+                           const Eigen::Matrix<double, K, K>& r) {
+    const Eigen::Matrix<double, K, K> s = h * p * h.transpose() + r;
+    const Eigen::Matrix<double, 4, K> pht = p * h.transpose();
+    const Eigen::Matrix<double, 4, K> gain = s.ldlt().solve(pht.transpose()).transpose();
+    x += gain * (z - h * x);
+    // Joseph form keeps the covariance symmetric and positive.
+    const Mat4 i_kh = Mat4::Identity() - gain * h;
+    p = i_kh * p * i_kh.transpose() + gain * r * gain.transpose();
+    p = 0.5 * (p + p.transpose());
+  }
+
+  // Covariance intersection (Julier & Uhlmann 1997) of the state (x, p) with an estimate z
+  // of h x with covariance r, correlation unknown:
+  //   P^-1 = w P^-1 + (1 - w) H' R^-1 H,  x = P (w P^-1 x + (1 - w) H' R^-1 z),
+  // with w in [kCiMinWeight, 1] minimising trace(P) (golden-section search).
+  template <int N, int K>
+  static void CovarianceIntersection(Eigen::Matrix<double, N, 1>& x,
+                                     Eigen::Matrix<double, N, N>& p,
+                                     const Eigen::Matrix<double, K, N>& h,
+                                     const Eigen::Matrix<double, K, 1>& z,
+                                     const Eigen::Matrix<double, K, K>& r) {
+    using MatN = Eigen::Matrix<double, N, N>;
+    const MatN p_inv = p.inverse();
+    const Eigen::Matrix<double, K, K> r_inv = r.inverse();
+    const MatN info_b = h.transpose() * r_inv * h;
+    auto trace_at = [&](double w) { return (w * p_inv + (1.0 - w) * info_b).inverse().trace(); };
+    const double golden = 0.5 * (std::sqrt(5.0) - 1.0);
+    double lo = kCiMinWeight;
+    double hi = 1.0;
+    double a = hi - golden * (hi - lo);
+    double b = lo + golden * (hi - lo);
+    double fa = trace_at(a);
+    double fb = trace_at(b);
+    for (int i = 0; i < kCiIterations; ++i) {
+      if (fa < fb) {
+        hi = b;
+        b = a;
+        fb = fa;
+        a = hi - golden * (hi - lo);
+        fa = trace_at(a);
+      } else {
+        lo = a;
+        a = b;
+        fa = fb;
+        b = lo + golden * (hi - lo);
+        fb = trace_at(b);
+      }
+    }
+    double w = 0.5 * (lo + hi);
+    if (trace_at(1.0) <= trace_at(w)) w = 1.0;
+    const MatN fused = (w * p_inv + (1.0 - w) * info_b).inverse();
+    x = fused * (w * p_inv * x + (1.0 - w) * h.transpose() * r_inv * z);
+    p = 0.5 * (fused + fused.transpose());
+  }
+
+  void UpdateHorizontal(TrackState& t, const HorizontalMeasurement& m, bool intersect) {
+    if (m.has_velocity) {
+      const Mat4 h = FullH();
+      if (intersect) {
+        CovarianceIntersection<4, 4>(t.x, t.p, h, m.z, m.r);
+      } else {
+        KalmanUpdate<4>(t.x, t.p, h, m.z, m.r);
+      }
+    } else {
+      const auto h = PositionH();
+      const Vec2 z = m.z.head<2>();
+      const Mat2 r = m.r.topLeftCorner<2, 2>();
+      if (intersect) {
+        CovarianceIntersection<4, 2>(t.x, t.p, h, z, r);
+      } else {
+        KalmanUpdate<2>(t.x, t.p, h, z, r);
+      }
+    }
+  }
+
+  void UpdateVertical(TrackState& t, const Observation& o, bool intersect) {
+    if (!o.has_altitude) return;
+    double sigma2 = o.position_covariance(2, 2);
+    if (!(sigma2 > 0.0)) sigma2 = options.default_altitude_sigma * options.default_altitude_sigma;
+    const bool climb = o.has_vertical_velocity && o.velocity_enu &&
+                       o.velocity_covariance(2, 2) > 0.0;
+    if (!t.has_vertical) {
+      t.has_vertical = true;
+      t.xv = Vec2(o.position.altitude_m, climb ? (*o.velocity_enu)(2) : 0.0);
+      const double climb_sigma = 50.0;  // m/s: an unknown climb rate
+      t.pv = Mat2::Zero();
+      t.pv(0, 0) = sigma2;
+      t.pv(1, 1) = climb ? o.velocity_covariance(2, 2) : climb_sigma * climb_sigma;
+      return;
+    }
+    if (climb) {
+      const Mat2 h = Mat2::Identity();
+      const Vec2 z(o.position.altitude_m, (*o.velocity_enu)(2));
+      Mat2 r = Mat2::Zero();
+      r(0, 0) = sigma2;
+      r(1, 1) = o.velocity_covariance(2, 2);
+      if (intersect) {
+        CovarianceIntersection<2, 2>(t.xv, t.pv, h, z, r);
+      } else {
+        const Mat2 s = t.pv + r;
+        const Mat2 gain = t.pv * s.inverse();
+        t.xv += gain * (z - t.xv);
+        t.pv = (Mat2::Identity() - gain) * t.pv;
+      }
+    } else {
+      Eigen::Matrix<double, 1, 2> h(1.0, 0.0);
+      Eigen::Matrix<double, 1, 1> z(o.position.altitude_m);
+      Eigen::Matrix<double, 1, 1> r(sigma2);
+      if (intersect) {
+        CovarianceIntersection<2, 1>(t.xv, t.pv, h, z, r);
+      } else {
+        const double s = t.pv(0, 0) + sigma2;
+        const Vec2 gain = t.pv.col(0) / s;
+        t.xv += gain * (o.position.altitude_m - t.xv(0));
+        t.pv -= gain * t.pv.row(0);
+      }
+    }
+    t.pv = 0.5 * (t.pv + t.pv.transpose());
+  }
+
+  // Moves the track's frame to its current position when it has drifted far from it.
+  void Reanchor(TrackState& t) {
+    const double e = t.x(kE);
+    const double n = t.x(kN);
+    const geo::Ecef here = t.frame->EnuToEcef({e, n, 0.0});
+    t.ecef = here;
+    if (std::hypot(e, n) <= options.reanchor_distance_m) return;
+    Result<geo::Lla> lla = geo::EcefToLla(here);
+    if (!lla.ok()) return;
+    geo::Lla anchor = *lla;
+    anchor.altitude_m = 0.0;
+    Result<geo::LocalFrame> frame = geo::LocalFrame::Create(anchor);
+    if (!frame.ok()) return;
+    // Vectors rotate from the old frame to the new one through ECEF.
+    const Eigen::Matrix3d rotation =
+        frame->ecef_to_enu_rotation() * t.frame->enu_to_ecef_rotation();
+    const Mat4 transform = HorizontalRotation(rotation);
+    t.x = transform * t.x;
+    t.p = transform * t.p * transform.transpose();
+    const geo::Enu moved = frame->EcefToEnu(here);
+    t.x(kE) = moved.east;
+    t.x(kN) = moved.north;
+    t.frame = *frame;
+  }
+
+  // ---- bookkeeping shared by every kind of update ----
+  uint32_t InternLabel(const labels::Label& label) {
+    for (uint32_t i = 0; i < labels.size(); ++i) {
+      if (labels[i] == label) return i;
+    }
+    labels.push_back(label);
+    return static_cast<uint32_t>(labels.size() - 1);
+  }
+  uint32_t InternSource(const std::string& source) {
+    for (uint32_t i = 0; i < sources.size(); ++i) {
+      if (sources[i] == source) return i;
+    }
+    sources.push_back(source);
+    return static_cast<uint32_t>(sources.size() - 1);
+  }
+
+  static void InsertSorted(std::vector<uint32_t>& v, uint32_t value) {
+    auto it = std::lower_bound(v.begin(), v.end(), value);
+    if (it == v.end() || *it != value) v.insert(it, value);
+  }
+
+  // Keeps provenance sorted: ids arrive nearly in order, so the insertion point is found
+  // from the back in a step or two.
+  static void AddProvenance(std::vector<model::ObservationId>& provenance,
+                            model::ObservationId id) {
+    auto it = provenance.end();
+    while (it != provenance.begin() && *(it - 1) > id) --it;
+    if (it != provenance.begin() && *(it - 1) == id) return;
+    provenance.insert(it, id);
+  }
+
+  void Absorb(TrackState& t, const Observation& o, Timestamp time) {
+    AddProvenance(t.provenance, o.id);
+    const uint32_t label_id = InternLabel(o.label);
+    if (!std::binary_search(t.label_ids.begin(), t.label_ids.end(), label_id)) {
+      InsertSorted(t.label_ids, label_id);
+      t.label = t.label_ids.size() == 1 ? label_id
+                                        : InternLabel(labels::Rollup(labels[t.label], o.label));
+    }
+    InsertSorted(t.source_ids, InternSource(o.source));
+    const model::Identity& id = o.identity;
+    if (o.kind != ObservationKind::kSystemTrack) {
+      if (id.mmsi && !t.mmsi) {
+        t.mmsi = id.mmsi;
+        identity_index[MmsiKey(*id.mmsi)] = t.serial;
+      }
+      if (id.icao_address && !t.icao) {
+        t.icao = id.icao_address;
+        identity_index[IcaoKey(*id.icao_address)] = t.serial;
+      }
+      if (o.kind == ObservationKind::kSelfReport && !id.uid.empty() && t.uid.empty()) {
+        t.uid = id.uid;
+        uid_index[id.uid] = t.serial;
+      }
+    }
+    if (id.mode3a) t.mode3a = id.mode3a;
+    if (!id.callsign.empty()) t.callsign = id.callsign;
+    if (!id.name.empty()) t.name = id.name;
+    if (!id.category.empty()) t.category = id.category;
+    if (o.kind == ObservationKind::kSystemTrack && id.track_number) {
+      model::SourceTrackNumber number{o.source, *id.track_number};
+      auto it = std::lower_bound(t.track_numbers.begin(), t.track_numbers.end(), number);
+      if (it == t.track_numbers.end() || *it != number) t.track_numbers.insert(it, number);
+    }
+    const Domain domain = DomainOfObservation(o);
+    if (domain != Domain::kUnknown && !t.domain_from_source) {
+      t.domain = domain;
+      t.domain_from_source = true;
+    }
+    if (!t.domain_from_source) {
+      const double speed = std::hypot(t.x(kVe), t.x(kVn));
+      const double speed_sigma = std::sqrt(std::max(0.0, t.p(kVe, kVe) + t.p(kVn, kVn)));
+      if ((t.has_vertical && t.xv(0) > 1000.0) || (speed > 80.0 && speed_sigma < 20.0)) {
+        t.domain = Domain::kAir;
+      }
+    }
+    t.last_update = time;
+    ++t.hits;
+    if (!t.confirmed && t.hits >= options.confirm_hits &&
+        Seconds(time, t.created) <= options.confirm_window_s) {
+      Confirm(t);
+    }
+  }
+
+  void Confirm(TrackState& t) {
+    if (t.confirmed) return;
+    t.confirmed = true;
+    t.id = next_id++;
+    ++counters.tracks_confirmed;
+  }
+
+  TrackState& NewTrack(const PreparedObservation& prepared, bool confirmed) {
+    const Observation& o = *prepared.observation;
+    TrackState t;
+    t.serial = next_serial++;
+    t.time = o.time;
+    t.created = o.time;
+    geo::Lla anchor = o.position;
+    anchor.altitude_m = 0.0;
+    t.frame = *geo::LocalFrame::Create(anchor);  // Prepare validated the position
+    t.ecef = prepared.ecef;
+    const HorizontalMeasurement m = Measure(t, prepared);
+    t.x = Vec4(m.z(0), 0.0, m.z(1), 0.0);
+    t.p = Mat4::Zero();
+    t.p(kE, kE) = m.r(0, 0);
+    t.p(kE, kN) = t.p(kN, kE) = m.r(0, 1);
+    t.p(kN, kN) = m.r(1, 1);
+    const double v2 = options.initial_speed_sigma * options.initial_speed_sigma;
+    if (m.has_velocity) {
+      t.x(kVe) = m.z(2);
+      t.x(kVn) = m.z(3);
+      t.p(kVe, kVe) = m.r(2, 2);
+      t.p(kVe, kVn) = t.p(kVn, kVe) = m.r(2, 3);
+      t.p(kVn, kVn) = m.r(3, 3);
+    } else {
+      t.p(kVe, kVe) = v2;
+      t.p(kVn, kVn) = v2;
+    }
+    t.domain = DomainOfObservation(o);
+    t.domain_from_source = t.domain != Domain::kUnknown;
+    UpdateVertical(t, o, false);
+    tracks.push_back(std::move(t));
+    TrackState& added = tracks.back();
+    if (confirmed) Confirm(added);
+    Absorb(added, o, o.time);
+    return added;
+  }
+
+  // ---- the three kinds of association ----
+  void ApplyCooperative(const PreparedObservation& prepared) {
+    const Observation& o = *prepared.observation;
+    TrackState* track = nullptr;
+    if (o.identity.mmsi) {
+      auto it = identity_index.find(MmsiKey(*o.identity.mmsi));
+      if (it != identity_index.end()) track = FindSerial(it->second);
+    }
+    if (track == nullptr && o.identity.icao_address) {
+      auto it = identity_index.find(IcaoKey(*o.identity.icao_address));
+      if (it != identity_index.end()) track = FindSerial(it->second);
+    }
+    if (track == nullptr && !o.identity.uid.empty()) {
+      auto it = uid_index.find(o.identity.uid);
+      if (it != uid_index.end()) track = FindSerial(it->second);
+    }
+    if (track != nullptr) {
+      Predict(*track, o.time);
+      const HorizontalMeasurement m = Measure(*track, prepared);
+      if (PositionDistance(*track, m) > options.identity_jump_gate) {
+        // The identity moved farther than its track can explain: re-anchor on the report.
+        ++counters.identity_jumps;
+        Reinitialise(*track, prepared);
+      } else {
+        UpdateHorizontal(*track, m, false);
+        UpdateVertical(*track, o, false);
+      }
+      Absorb(*track, o, o.time);
+      if (!track->confirmed) Confirm(*track);
+      Reanchor(*track);
+      return;
+    }
+    // A new identity: adopt the nearest track that has no cooperative identity (a radar
+    // track of this ship before it was heard), else start a confirmed track.
+    TrackState* best = nullptr;
+    double best_distance = options.gate_2d;
+    for (TrackState& t : tracks) {
+      if (t.mmsi || t.icao || !t.uid.empty()) continue;
+      if (!NearEnough(t, prepared)) continue;
+      TrackState predicted = PredictedCopyKinematics(t, o.time);
+      const double d = PositionDistance(predicted, Measure(predicted, prepared));
+      if (d < best_distance) {
+        best_distance = d;
+        best = &t;
+      }
+    }
+    if (best != nullptr) {
+      Predict(*best, o.time);
+      UpdateHorizontal(*best, Measure(*best, prepared), false);
+      UpdateVertical(*best, o, false);
+      Absorb(*best, o, o.time);
+      Confirm(*best);
+      Reanchor(*best);
+      return;
+    }
+    TrackState& t = NewTrack(prepared, true);
+    Reanchor(t);
+  }
+
+  void Reinitialise(TrackState& t, const PreparedObservation& prepared) {
+    const Observation& o = *prepared.observation;
+    geo::Lla anchor = o.position;
+    anchor.altitude_m = 0.0;
+    t.frame = *geo::LocalFrame::Create(anchor);
+    const HorizontalMeasurement m = Measure(t, prepared);
+    t.x = Vec4(m.z(0), m.has_velocity ? m.z(2) : 0.0, m.z(1), m.has_velocity ? m.z(3) : 0.0);
+    t.p = Mat4::Zero();
+    t.p(kE, kE) = m.r(0, 0);
+    t.p(kE, kN) = t.p(kN, kE) = m.r(0, 1);
+    t.p(kN, kN) = m.r(1, 1);
+    const double v2 = options.initial_speed_sigma * options.initial_speed_sigma;
+    t.p(kVe, kVe) = m.has_velocity ? m.r(2, 2) : v2;
+    t.p(kVn, kVn) = m.has_velocity ? m.r(3, 3) : v2;
+    t.has_vertical = false;
+    UpdateVertical(t, o, false);
+    t.time = o.time;
+  }
+
+  bool NearEnough(const TrackState& t, const PreparedObservation& prepared) const {
+    const double dt = std::abs(Seconds(prepared.observation->time, t.time));
+    const double speed = std::sqrt(t.x(kVe) * t.x(kVe) + t.x(kVn) * t.x(kVn)) +
+                         3.0 * std::sqrt(std::max(0.0, t.p(kVe, kVe) + t.p(kVn, kVn)));
+    const double reach = kPrefilterDistanceM + speed * dt;
+    const double dx = prepared.ecef.x - t.ecef.x;
+    const double dy = prepared.ecef.y - t.ecef.y;
+    const double dz = prepared.ecef.z - t.ecef.z;
+    return dx * dx + dy * dy + dz * dz < reach * reach;
+  }
+
+  // The track's kinematic state predicted to `time`, without its bookkeeping vectors.
+  TrackState PredictedCopyKinematics(const TrackState& t, Timestamp time) const {
+    TrackState copy;
+    copy.time = t.time;
+    copy.frame = t.frame;
+    copy.x = t.x;
+    copy.p = t.p;
+    copy.domain = t.domain;
+    Predict(copy, time);
+    return copy;
+  }
+
+  // One sensor look of detections: GNN over every track within the gate.
+  void ApplyDetections(std::span<const PreparedObservation*> look) {
+    const Timestamp time = look.front()->observation->time;
+    // Candidate tracks and their predictions.
+    std::vector<int> candidate;
+    std::vector<TrackState> predicted;
+    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      for (const PreparedObservation* p : look) {
+        if (NearEnough(tracks[i], *p)) {
+          candidate.push_back(i);
+          predicted.push_back(PredictedCopyKinematics(tracks[i], time));
+          break;
+        }
+      }
+    }
+    const int rows = static_cast<int>(look.size());
+    const int cols = static_cast<int>(candidate.size());
+    costs.Reset(cols + rows);
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) {
+        if (!NearEnough(tracks[candidate[c]], *look[r])) continue;
+        const double d = PositionDistance(predicted[c], Measure(predicted[c], *look[r]));
+        if (d < options.gate_2d) costs.AddEntry(c, d);
+      }
+      costs.AddEntry(cols + r, options.gate_2d);  // this detection's "unassociated" column
+      costs.EndRow();
+    }
+    (void)assignment::SolveSparse(costs, solution, workspace);  // always feasible
+    for (int r = 0; r < rows; ++r) {
+      const PreparedObservation& p = *look[r];
+      const int c = solution.row_to_col[r];
+      if (c >= 0 && c < cols) {
+        TrackState& t = tracks[candidate[c]];
+        Predict(t, time);
+        UpdateHorizontal(t, Measure(t, p), false);
+        UpdateVertical(t, *p.observation, false);
+        Absorb(t, *p.observation, time);
+        Reanchor(t);
+      }
+    }
+    // New tentative tracks last, so indices above stay valid while updating.
+    for (int r = 0; r < rows; ++r) {
+      const int c = solution.row_to_col[r];
+      if (c >= 0 && c < cols) continue;
+      TrackState& t = NewTrack(*look[r], false);
+      Reanchor(t);
+    }
+  }
+
+  // A bearing from a sensor: an extended Kalman update of the track it fits best (squared
+  // Mahalanobis distance in one dimension below chi-square 99.9 % = 10.83). A bearing alone
+  // cannot place a new object, so one that fits no track starts nothing (counted).
+  void ApplyBearing(const PreparedObservation& prepared) {
+    constexpr double kBearingGate = 10.83;
+    constexpr double kDegToRad = 3.14159265358979323846 / 180.0;
+    const Observation& o = *prepared.observation;
+    const model::SensorRelative& rel = *o.sensor_relative;
+    Result<geo::Ecef> sensor_ecef = geo::LlaToEcef(rel.sensor_position);
+    double sigma = rel.azimuth_sigma_deg * kDegToRad;
+    if (!sensor_ecef.ok()) {
+      ++counters.bearings_unassociated;
+      return;
+    }
+    if (!(sigma > 0.0)) sigma = 1.0 * kDegToRad;
+    const double measured = *rel.azimuth_deg * kDegToRad;
+    struct Fit {
+      double distance;
+      Eigen::Matrix<double, 1, 4> h;
+      double innovation;
+    };
+    auto fit = [&](const TrackState& t) -> std::optional<Fit> {
+      const geo::Enu s = t.frame->EcefToEnu(*sensor_ecef);
+      const double de = t.x(kE) - s.east;
+      const double dn = t.x(kN) - s.north;
+      const double r2 = de * de + dn * dn;
+      if (r2 < 1.0) return std::nullopt;
+      // Azimuth clockwise from north: atan2(de, dn).
+      double nu = measured - std::atan2(de, dn);
+      nu = std::remainder(nu, 2.0 * 3.14159265358979323846);
+      Eigen::Matrix<double, 1, 4> h = Eigen::Matrix<double, 1, 4>::Zero();
+      h(0, kE) = dn / r2;
+      h(0, kN) = -de / r2;
+      const double variance = (h * t.p * h.transpose())(0, 0) + sigma * sigma;
+      return Fit{nu * nu / variance, h, nu};
+    };
+    TrackState* best = nullptr;
+    double best_distance = kBearingGate;
+    for (TrackState& t : tracks) {
+      if (!t.confirmed) continue;
+      TrackState predicted = PredictedCopyKinematics(t, o.time);
+      const std::optional<Fit> f = fit(predicted);
+      if (f && f->distance < best_distance) {
+        best_distance = f->distance;
+        best = &t;
+      }
+    }
+    if (best == nullptr) {
+      ++counters.bearings_unassociated;
+      return;
+    }
+    Predict(*best, o.time);
+    const std::optional<Fit> f = fit(*best);
+    if (!f) return;
+    const double variance = (f->h * best->p * f->h.transpose())(0, 0) + sigma * sigma;
+    const Vec4 gain = best->p * f->h.transpose() / variance;
+    best->x += gain * f->innovation;
+    const Mat4 i_kh = Mat4::Identity() - gain * f->h;
+    best->p = i_kh * best->p * i_kh.transpose() + gain * (sigma * sigma) * gain.transpose();
+    best->p = 0.5 * (best->p + best->p.transpose());
+    Absorb(*best, o, o.time);
+    Reanchor(*best);
+  }
+
+  // Another system's track: fused by covariance intersection into the fused track that
+  // carries its track number, or associated to one by its first report.
+  void ApplySystemTrack(const PreparedObservation& prepared) {
+    const Observation& o = *prepared.observation;
+    TrackState* track = nullptr;
+    std::string key;
+    if (o.identity.track_number) {
+      key = SystemKey(o.source, *o.identity.track_number);
+      auto it = system_index.find(key);
+      if (it != system_index.end()) track = FindSerial(it->second);
+    }
+    if (track == nullptr) {
+      double best_distance = options.gate_2d;
+      for (TrackState& t : tracks) {
+        if (!NearEnough(t, prepared)) continue;
+        // A track already carrying another number from this source is another object.
+        const bool taken = std::any_of(
+            t.track_numbers.begin(), t.track_numbers.end(),
+            [&](const model::SourceTrackNumber& n) { return n.source == o.source; });
+        if (taken) continue;
+        if (o.identity.mmsi && t.mmsi && *t.mmsi != *o.identity.mmsi) continue;
+        if (o.identity.icao_address && t.icao && *t.icao != *o.identity.icao_address) continue;
+        TrackState predicted = PredictedCopyKinematics(t, o.time);
+        const double d = PositionDistance(predicted, Measure(predicted, prepared));
+        if (d < best_distance) {
+          best_distance = d;
+          track = &t;
+        }
+      }
+    }
+    if (track == nullptr) {
+      TrackState& t = NewTrack(prepared, true);
+      if (!key.empty()) system_index[key] = t.serial;
+      Reanchor(t);
+      return;
+    }
+    if (!key.empty()) system_index[key] = track->serial;
+    Predict(*track, o.time);
+    UpdateHorizontal(*track, Measure(*track, prepared), true);
+    UpdateVertical(*track, o, true);
+    Absorb(*track, o, o.time);
+    Confirm(*track);
+    Reanchor(*track);
+  }
+
+  // ---- housekeeping: once per second of data time ----
+  void Housekeeping(Timestamp time) {
+    DeleteStale(time);
+    MergeDuplicates(time);
+  }
+
+  void Forget(const TrackState& t) {
+    for (auto it = identity_index.begin(); it != identity_index.end();) {
+      it = it->second == t.serial ? identity_index.erase(it) : std::next(it);
+    }
+    for (auto it = uid_index.begin(); it != uid_index.end();) {
+      it = it->second == t.serial ? uid_index.erase(it) : std::next(it);
+    }
+    for (auto it = system_index.begin(); it != system_index.end();) {
+      it = it->second == t.serial ? system_index.erase(it) : std::next(it);
+    }
+    for (auto it = merge_streaks.begin(); it != merge_streaks.end();) {
+      const bool mine = it->first.first == t.serial || it->first.second == t.serial;
+      it = mine ? merge_streaks.erase(it) : std::next(it);
+    }
+  }
+
+  void DeleteStale(Timestamp time) {
+    auto stale = [&](const TrackState& t) {
+      const double silent = Seconds(time, t.last_update);
+      if (t.confirmed) return silent > Tuning(t.domain).coast_s;
+      return silent > options.tentative_coast_s ||
+             Seconds(time, t.created) > options.confirm_window_s;
+    };
+    bool any = false;
+    for (const TrackState& t : tracks) {
+      if (stale(t)) {
+        Forget(t);
+        if (t.confirmed) ++counters.tracks_deleted;
+        any = true;
+      }
+    }
+    if (any) tracks.erase(std::remove_if(tracks.begin(), tracks.end(), stale), tracks.end());
+  }
+
+  static bool Conflict(const TrackState& a, const TrackState& b) {
+    if (a.mmsi && b.mmsi && *a.mmsi != *b.mmsi) return true;
+    if (a.icao && b.icao && *a.icao != *b.icao) return true;
+    if (!a.uid.empty() && !b.uid.empty() && a.uid != b.uid) return true;
+    for (const auto& na : a.track_numbers) {
+      for (const auto& nb : b.track_numbers) {
+        if (na.source == nb.source && na.number != nb.number) return true;
+      }
+    }
+    if (a.domain_from_source && b.domain_from_source && a.domain != b.domain) return true;
+    return false;
+  }
+
+  void MergeDuplicates(Timestamp time) {
+    const int count = static_cast<int>(tracks.size());
+    std::vector<std::pair<int, int>> to_merge;
+    std::map<std::pair<uint64_t, uint64_t>, int> streaks;
+    // Candidate pairs by a sweep along ECEF x: only tracks within the pre-filter distance
+    // on that axis are compared, then (i, j) in serial order so the outcome does not depend
+    // on the sweep order.
+    std::vector<int> by_x;
+    for (int i = 0; i < count; ++i) {
+      if (tracks[i].confirmed) by_x.push_back(i);
+    }
+    std::sort(by_x.begin(), by_x.end(), [&](int a, int b) {
+      return tracks[a].ecef.x < tracks[b].ecef.x || (tracks[a].ecef.x == tracks[b].ecef.x && a < b);
+    });
+    std::vector<std::pair<int, int>> pairs;
+    for (size_t u = 0; u < by_x.size(); ++u) {
+      for (size_t v = u + 1; v < by_x.size(); ++v) {
+        const geo::Ecef& p = tracks[by_x[u]].ecef;
+        const geo::Ecef& q = tracks[by_x[v]].ecef;
+        if (q.x - p.x > kMergePrefilterM) break;
+        const double dy = q.y - p.y;
+        const double dz = q.z - p.z;
+        if (dy * dy + dz * dz > kMergePrefilterM * kMergePrefilterM) continue;
+        pairs.emplace_back(std::min(by_x[u], by_x[v]), std::max(by_x[u], by_x[v]));
+      }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (const auto& [i, j] : pairs) {
+      const TrackState& a = tracks[i];
+      const TrackState& b = tracks[j];
+      const double dx = a.ecef.x - b.ecef.x;
+      const double dy = a.ecef.y - b.ecef.y;
+      const double dz = a.ecef.z - b.ecef.z;
+      if (dx * dx + dy * dy + dz * dz > kMergePrefilterM * kMergePrefilterM) continue;
+      if (Conflict(a, b)) continue;
+      TrackState pa = PredictedCopyKinematics(a, time);
+      TrackState pb = PredictedCopyKinematics(b, time);
+      // b's state in a's frame.
+      const geo::Ecef b_ecef = pb.frame->EnuToEcef({pb.x(kE), pb.x(kN), 0.0});
+      const geo::Enu b_in_a = pa.frame->EcefToEnu(b_ecef);
+      const Eigen::Matrix3d rot =
+          pa.frame->ecef_to_enu_rotation() * pb.frame->enu_to_ecef_rotation();
+      const Vec2 vb = rot.topLeftCorner<2, 2>() * Vec2(pb.x(kVe), pb.x(kVn));
+      const Vec4 diff(b_in_a.east - pa.x(kE), vb(0) - pa.x(kVe), b_in_a.north - pa.x(kN),
+                      vb(1) - pa.x(kVn));
+      const Mat4 s = pa.p + pb.p;
+      const double d = diff.dot(s.ldlt().solve(diff));
+      if (d >= options.gate_4d) continue;
+      const auto key = std::make_pair(a.serial, b.serial);
+      auto it = merge_streaks.find(key);
+      const int streak = (it == merge_streaks.end() ? 0 : it->second) + 1;
+      streaks[key] = streak;
+      if (streak >= options.merge_after) to_merge.emplace_back(i, j);
+    }
+    merge_streaks = std::move(streaks);
+    std::vector<char> gone(tracks.size(), 0);
+    for (const auto& [i, j] : to_merge) {
+      if (gone[i] || gone[j]) continue;
+      Merge(tracks[i], tracks[j], time);
+      gone[j] = 1;
+      ++counters.merges;
+    }
+    if (to_merge.empty()) return;
+    std::vector<TrackState> kept;
+    kept.reserve(tracks.size());
+    for (size_t k = 0; k < tracks.size(); ++k) {
+      if (!gone[k]) kept.push_back(std::move(tracks[k]));
+    }
+    tracks = std::move(kept);
+  }
+
+  // Merges b into a (the older track, whose number survives).
+  void Merge(TrackState& a, TrackState& b, Timestamp time) {
+    Predict(a, time);
+    Predict(b, time);
+    const geo::Ecef b_ecef = b.frame->EnuToEcef({b.x(kE), b.x(kN), 0.0});
+    const geo::Enu b_in_a = a.frame->EcefToEnu(b_ecef);
+    const Eigen::Matrix3d rot = a.frame->ecef_to_enu_rotation() * b.frame->enu_to_ecef_rotation();
+    const Mat4 transform = HorizontalRotation(rot);
+    Vec4 xb = transform * b.x;
+    xb(kE) = b_in_a.east;
+    xb(kN) = b_in_a.north;
+    const Mat4 pb = transform * b.p * transform.transpose();
+    // Both tracks may share observations' information: intersect, don't add.
+    const Vec4 z(xb(kE), xb(kN), xb(kVe), xb(kVn));
+    Mat4 r = Mat4::Zero();
+    const int order[4] = {kE, kN, kVe, kVn};
+    for (int u = 0; u < 4; ++u) {
+      for (int v = 0; v < 4; ++v) r(u, v) = pb(order[u], order[v]);
+    }
+    CovarianceIntersection<4, 4>(a.x, a.p, FullH(), z, r);
+    if (b.has_vertical) {
+      if (!a.has_vertical) {
+        a.has_vertical = true;
+        a.xv = b.xv;
+        a.pv = b.pv;
+      } else {
+        CovarianceIntersection<2, 2>(a.xv, a.pv, Mat2::Identity(), b.xv, b.pv);
+      }
+    }
+    // Bookkeeping: the union of everything either was derived from.
+    std::vector<model::ObservationId> united;
+    united.reserve(a.provenance.size() + b.provenance.size());
+    std::set_union(a.provenance.begin(), a.provenance.end(), b.provenance.begin(),
+                   b.provenance.end(), std::back_inserter(united));
+    a.provenance = std::move(united);
+    for (uint32_t l : b.label_ids) {
+      if (!std::binary_search(a.label_ids.begin(), a.label_ids.end(), l)) {
+        InsertSorted(a.label_ids, l);
+        a.label = InternLabel(labels::Rollup(labels[a.label], labels[l]));
+      }
+    }
+    for (uint32_t s : b.source_ids) InsertSorted(a.source_ids, s);
+    for (const auto& n : b.track_numbers) {
+      auto it = std::lower_bound(a.track_numbers.begin(), a.track_numbers.end(), n);
+      if (it == a.track_numbers.end() || *it != n) a.track_numbers.insert(it, n);
+    }
+    if (!a.mmsi) a.mmsi = b.mmsi;
+    if (!a.icao) a.icao = b.icao;
+    if (!a.mode3a) a.mode3a = b.mode3a;
+    if (a.uid.empty()) a.uid = b.uid;
+    if (a.callsign.empty()) a.callsign = b.callsign;
+    if (a.name.empty()) a.name = b.name;
+    if (a.category.empty()) a.category = b.category;
+    if (!a.domain_from_source && b.domain_from_source) {
+      a.domain = b.domain;
+      a.domain_from_source = true;
+    }
+    a.hits += b.hits;
+    a.last_update = std::max(a.last_update, b.last_update);
+    // Re-point b's identities at a.
+    const uint64_t from = b.serial;
+    for (auto& [key, serial] : identity_index) {
+      if (serial == from) serial = a.serial;
+    }
+    for (auto& [key, serial] : uid_index) {
+      if (serial == from) serial = a.serial;
+    }
+    for (auto& [key, serial] : system_index) {
+      if (serial == from) serial = a.serial;
+    }
+    for (auto it = merge_streaks.begin(); it != merge_streaks.end();) {
+      const bool mine = it->first.first == from || it->first.second == from;
+      it = mine ? merge_streaks.erase(it) : std::next(it);
+    }
+    Reanchor(a);
+  }
+
+  // ---- applying observations in order ----
+  void ApplyLook(std::span<const PreparedObservation*> look) {
+    const Timestamp time = look.front()->observation->time;
+    const int64_t second = time.nanos() / 1'000'000'000;
+    if (second > housekeeping_second) {
+      housekeeping_second = second;
+      Housekeeping(time);
+    }
+    last_applied = time;
+    has_applied = true;
+    // Detections of one look are assigned together; everything else one by one.
+    size_t begin = 0;
+    while (begin < look.size()) {
+      const Observation& o = *look[begin]->observation;
+      if (o.kind == ObservationKind::kSensorPoint) {
+        ++counters.ignored;
+        ++begin;
+        continue;
+      }
+      if (IsCooperative(o)) {
+        ApplyCooperative(*look[begin]);
+        ++counters.applied;
+        ++begin;
+        continue;
+      }
+      if (IsBearingOnly(o)) {
+        ApplyBearing(*look[begin]);
+        ++counters.applied;
+        ++begin;
+        continue;
+      }
+      if (o.kind == ObservationKind::kSystemTrack) {
+        ApplySystemTrack(*look[begin]);
+        ++counters.applied;
+        ++begin;
+        continue;
+      }
+      size_t end = begin + 1;
+      while (end < look.size() && look[end]->observation->kind == o.kind &&
+             !IsCooperative(*look[end]->observation) && !IsBearingOnly(*look[end]->observation)) {
+        ++end;
+      }
+      ApplyDetections(std::span<const PreparedObservation*>(look.data() + begin, end - begin));
+      counters.applied += end - begin;
+      begin = end;
+    }
+  }
+
+  void CommitUntil(Timestamp until, bool everything) {
+    std::vector<const PreparedObservation*> look;
+    while (!pending.empty()) {
+      const PreparedObservation* front = pending.front();
+      if (!everything && front->observation->time > until) break;
+      look.clear();
+      do {
+        std::pop_heap(pending.begin(), pending.end(), HeapLess);
+        look.push_back(pending.back());
+        pending.pop_back();
+      } while (!pending.empty() && SameLook(*pending.front()->observation, *look[0]->observation));
+      ApplyLook(look);
+      if (!has_committed || look[0]->observation->time > committed) {
+        committed = look[0]->observation->time;
+        has_committed = true;
+      }
+    }
+    if (!everything && (!has_committed || until > committed)) {
+      committed = until;
+      has_committed = true;
+    }
+  }
+
+  model::Picture BuildPicture() const {
+    model::Picture picture;
+    if (has_applied) picture.time = last_applied;
+    for (const TrackState& t : tracks) {
+      if (!t.confirmed) continue;
+      model::FusedTrack out;
+      out.id = t.id;
+      out.time = t.time;
+      Result<geo::Lla> lla = t.frame->EnuToLla({t.x(kE), t.x(kN), 0.0});
+      if (lla.ok()) out.position = *lla;
+      out.has_altitude = t.has_vertical;
+      out.position.altitude_m = t.has_vertical ? t.xv(0) : 0.0;
+      out.velocity_enu = Eigen::Vector3d(t.x(kVe), t.x(kVn), t.has_vertical ? t.xv(1) : 0.0);
+      const int order[4] = {kE, kN, kVe, kVn};
+      const int slot[4] = {0, 1, 3, 4};
+      for (int u = 0; u < 4; ++u) {
+        for (int v = 0; v < 4; ++v) out.covariance(slot[u], slot[v]) = t.p(order[u], order[v]);
+      }
+      if (t.has_vertical) {
+        out.covariance(2, 2) = t.pv(0, 0);
+        out.covariance(2, 5) = out.covariance(5, 2) = t.pv(0, 1);
+        out.covariance(5, 5) = t.pv(1, 1);
+      }
+      out.identity.mmsi = t.mmsi;
+      out.identity.icao_address = t.icao;
+      out.identity.mode3a = t.mode3a;
+      out.identity.callsign = t.callsign;
+      out.identity.name = t.name;
+      out.identity.track_numbers = t.track_numbers;
+      out.domain = t.domain;
+      out.category = t.category;
+      out.label = labels[t.label];
+      for (uint32_t s : t.source_ids) out.sources.push_back(sources[s]);
+      std::sort(out.sources.begin(), out.sources.end());
+      out.provenance = t.provenance;  // kept sorted
+      out.updates = static_cast<uint32_t>(t.provenance.size());
+      picture.tracks.push_back(std::move(out));
+    }
+    std::sort(picture.tracks.begin(), picture.tracks.end(),
+              [](const model::FusedTrack& a, const model::FusedTrack& b) { return a.id < b.id; });
+    return picture;
+  }
+};
+
+Engine::Engine(EngineOptions options) : core_(std::make_unique<Core>(std::move(options))) {}
+Engine::~Engine() = default;
+Engine::Engine(const Engine& other) : core_(std::make_unique<Core>(*other.core_)) {}
+Engine& Engine::operator=(const Engine& other) {
+  if (this != &other) {
+    core_ = std::make_unique<Core>(*other.core_);
+    scratch_.reset();
+  }
+  return *this;
+}
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+void Engine::Add(const PreparedObservation* observation) {
+  Core& c = *core_;
+  ++c.counters.received;
+  if (!observation->valid) {
+    ++c.counters.invalid;
+    return;
+  }
+  const Timestamp time = observation->observation->time;
+  if (c.has_committed && time <= c.committed) {
+    ++c.counters.too_late;
+    return;
+  }
+  c.pending.push_back(observation);
+  std::push_heap(c.pending.begin(), c.pending.end(), HeapLess);
+  AdvanceClock(observation->arrival);
+}
+
+void Engine::AdvanceClock(Timestamp now) {
+  Core& c = *core_;
+  if (!c.has_clock || now > c.clock) {
+    c.clock = now;
+    c.has_clock = true;
+  }
+  Commit(c.clock - FromSeconds(c.options.lag_s));
+}
+
+void Engine::Commit(Timestamp until) {
+  Core& c = *core_;
+  if (c.has_committed && until <= c.committed) return;
+  // Nothing to commit and no time yet: leave `committed` unset so that no observation is
+  // ruled too late before the first one is applied.
+  if (c.pending.empty() && !c.has_committed) return;
+  c.CommitUntil(until, false);
+}
+
+void Engine::Flush() { core_->CommitUntil(Timestamp(), true); }
+
+model::Picture Engine::Snapshot(bool include_pending) const {
+  if (!include_pending || core_->pending.empty()) return core_->BuildPicture();
+  // The held observations go into a scratch copy of the committed state; copy-assigning into
+  // the same scratch each time reuses its memory.
+  if (scratch_ == nullptr) {
+    scratch_ = std::make_unique<Core>(*core_);
+  } else {
+    *scratch_ = *core_;
+  }
+  scratch_->CommitUntil(Timestamp(), true);
+  return scratch_->BuildPicture();
+}
+
+Timestamp Engine::clock() const { return core_->clock; }
+Timestamp Engine::committed_time() const { return core_->committed; }
+const EngineCounters& Engine::counters() const { return core_->counters; }
+size_t Engine::pending_count() const { return core_->pending.size(); }
+const EngineOptions& Engine::options() const { return core_->options; }
+
+}  // namespace biac::fusion

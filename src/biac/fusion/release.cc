@@ -1,0 +1,73 @@
+#include "biac/fusion/release.h"
+
+#include <utility>
+
+namespace biac::fusion {
+
+model::Picture Deliverable(const model::Picture& picture, const labels::User& user) {
+  model::Picture out;
+  out.time = picture.time;
+  for (const model::FusedTrack& track : picture.tracks) {
+    if (labels::Permits(user, track.label)) out.tracks.push_back(track);
+  }
+  return out;
+}
+
+MultiAudienceFusion::MultiAudienceFusion(std::vector<Audience> audiences, EngineOptions options)
+    : audiences_(std::move(audiences)), options_(std::move(options)) {
+  // Before any input every audience has seen the same (nothing): one shared view.
+  View first{Engine(options_), {}};
+  for (size_t a = 0; a < audiences_.size(); ++a) first.audiences.push_back(a);
+  views_.push_back(std::move(first));
+  view_of_.assign(audiences_.size(), 0);
+}
+
+const std::vector<char>& MultiAudienceFusion::Decisions(const labels::Label& label) {
+  for (const auto& [known, decisions] : decisions_) {
+    if (known == label) return decisions;
+  }
+  std::vector<char> decisions(audiences_.size(), 0);
+  for (size_t a = 0; a < audiences_.size(); ++a) {
+    decisions[a] = labels::Permits(audiences_[a].user, label) ? 1 : 0;
+  }
+  decisions_.emplace_back(label, std::move(decisions));
+  return decisions_.back().second;
+}
+
+void MultiAudienceFusion::Add(const model::Observation& observation, Timestamp arrival) {
+  store_.push_back(observation);
+  prepared_.push_back(Prepare(store_.back(), arrival));
+  const PreparedObservation* prepared = &prepared_.back();
+  const std::vector<char>& decisions = Decisions(observation.label);
+  const size_t view_count = views_.size();
+  for (size_t v = 0; v < view_count; ++v) {
+    std::vector<size_t> see;
+    std::vector<size_t> blind;
+    for (size_t a : views_[v].audiences) (decisions[a] ? see : blind).push_back(a);
+    if (see.empty()) continue;
+    if (!blind.empty()) {
+      // The view's audiences part here: the blind ones keep a copy of the state so far.
+      View fork{views_[v].engine, std::move(blind)};
+      for (size_t a : fork.audiences) view_of_[a] = views_.size();
+      views_.push_back(std::move(fork));
+      views_[v].audiences = std::move(see);
+      ++forks_;
+    }
+    views_[v].engine.Add(prepared);
+  }
+}
+
+void MultiAudienceFusion::Flush() {
+  for (View& view : views_) view.engine.Flush();
+}
+
+model::Picture MultiAudienceFusion::Snapshot(size_t index, bool include_pending) const {
+  return Deliverable(views_[view_of_[index]].engine.Snapshot(include_pending),
+                     audiences_[index].user);
+}
+
+const EngineCounters& MultiAudienceFusion::counters(size_t index) const {
+  return views_[view_of_[index]].engine.counters();
+}
+
+}  // namespace biac::fusion

@@ -1,0 +1,82 @@
+#pragma once
+
+// Per-audience release: each audience (a user or a partner, described by its authorizations)
+// receives the picture computed from only the observations it may see.
+//
+// Never an all-source track with fields hidden: position, covariance, identity, track
+// numbering and even existence leak what was fused into a track. Instead each audience's
+// picture is the output of a fusion engine (engine.h) that was only ever given the
+// observations whose label the audience passes (labels::Decide); a track with no visible
+// contributor therefore does not exist for it, and the numbers it sees come from its own
+// view. Each track's label is the roll-up of its (visible) contributors' labels, and a track
+// is delivered only if the audience passes that label too.
+//
+// Shared work. The distinct audiences of a deployment are few, and many observations (AIS,
+// ADS-B) are visible to all of them. Every observation is prepared once (validation, ECEF
+// position) and each distinct label is decided once per audience. Audiences that have
+// decided identically on every label so far share one engine, because they have been given
+// identical input; when a label arrives on which they differ, the shared engine is copied
+// (forked) and each copy goes on with its own audiences. A fork is exact: both copies hold
+// the state that the same visible inputs produced.
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "biac/base/time.h"
+#include "biac/fusion/engine.h"
+#include "biac/labels/access.h"
+#include "biac/labels/label.h"
+#include "biac/model/observation.h"
+#include "biac/model/picture.h"
+
+namespace biac::fusion {
+
+struct Audience {
+  std::string name;
+  labels::User user;
+};
+
+// The tracks of `picture` whose label `user` passes (the delivery check).
+model::Picture Deliverable(const model::Picture& picture, const labels::User& user);
+
+class MultiAudienceFusion {
+ public:
+  MultiAudienceFusion(std::vector<Audience> audiences, EngineOptions options);
+
+  // Stores the observation (copied) and hands it to the engine of every audience that may
+  // see it. `arrival`: when the node received it.
+  void Add(const model::Observation& observation, Timestamp arrival);
+
+  // Commits everything held, in every engine.
+  void Flush();
+
+  // The picture audience `index` receives (Deliverable applied).
+  model::Picture Snapshot(size_t index, bool include_pending) const;
+
+  const std::vector<Audience>& audiences() const { return audiences_; }
+  // Engines currently running (distinct views) and forks so far.
+  size_t view_count() const { return views_.size(); }
+  uint64_t forks() const { return forks_; }
+  const EngineCounters& counters(size_t index) const;
+
+ private:
+  struct View {
+    Engine engine;
+    std::vector<size_t> audiences;
+  };
+  // Per distinct label: whether each audience passes it.
+  const std::vector<char>& Decisions(const labels::Label& label);
+
+  std::vector<Audience> audiences_;
+  EngineOptions options_;
+  std::deque<model::Observation> store_;
+  std::deque<PreparedObservation> prepared_;
+  std::vector<View> views_;
+  std::vector<size_t> view_of_;  // audience -> view
+  std::vector<std::pair<labels::Label, std::vector<char>>> decisions_;
+  uint64_t forks_ = 0;
+};
+
+}  // namespace biac::fusion
