@@ -1245,6 +1245,7 @@ model::Picture Engine::Snapshot(bool include_pending) const {
 
 Timestamp Engine::clock() const { return core_->clock; }
 Timestamp Engine::committed_time() const { return core_->committed; }
+bool Engine::has_committed() const { return core_->has_committed; }
 const EngineCounters& Engine::counters() const { return core_->counters; }
 size_t Engine::pending_count() const { return core_->pending.size(); }
 const EngineOptions& Engine::options() const { return core_->options; }

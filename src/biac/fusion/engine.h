@@ -156,7 +156,10 @@ class Engine {
   model::Picture Snapshot(bool include_pending) const;
 
   Timestamp clock() const;
+  // Every observation with data time <= committed_time() has been applied (or ruled too
+  // late); meaningful once has_committed().
   Timestamp committed_time() const;
+  bool has_committed() const;
   const EngineCounters& counters() const;
   size_t pending_count() const;
   const EngineOptions& options() const;

@@ -424,6 +424,10 @@ TEST(MultiAudienceFusion, EachAudienceSeesOnlyTracksBuiltFromWhatItMaySee) {
   };
   MultiAudienceFusion fusion(audiences, EngineOptions{});
   for (const Observation& o : feed.observations) fusion.Add(o, o.time);
+  // The store keeps about one lag window (10 s) of the 120 s feed: four reports per 10 s,
+  // plus the look that is arriving.
+  EXPECT_LT(fusion.stored(), 12u);
+  EXPECT_GT(fusion.stored(), 0u);
   fusion.Flush();
   const model::Picture us = fusion.Snapshot(0, false);
   const model::Picture jpn = fusion.Snapshot(1, false);

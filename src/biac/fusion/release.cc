@@ -55,6 +55,22 @@ void MultiAudienceFusion::Add(const model::Observation& observation, Timestamp a
     }
     views_[v].engine.Add(prepared);
   }
+  Prune();
+}
+
+void MultiAudienceFusion::Prune() {
+  // An engine holds an observation only while it is pending, i.e. while its data time is
+  // after the engine's committed time; an engine that has committed nothing yet may hold
+  // anything. (A conservative rule: an observation an engine never received is kept as long
+  // as a held one would be.)
+  while (!store_.empty()) {
+    const Timestamp time = store_.front().time;
+    for (const View& view : views_) {
+      if (!view.engine.has_committed() || time > view.engine.committed_time()) return;
+    }
+    store_.pop_front();
+    prepared_.pop_front();
+  }
 }
 
 void MultiAudienceFusion::Flush() {

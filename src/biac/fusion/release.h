@@ -46,7 +46,9 @@ class MultiAudienceFusion {
   MultiAudienceFusion(std::vector<Audience> audiences, EngineOptions options);
 
   // Stores the observation (copied) and hands it to the engine of every audience that may
-  // see it. `arrival`: when the node received it.
+  // see it. `arrival`: when the node received it. Observations that every engine has
+  // committed (or never held) are dropped from the store, oldest arrivals first, so the store
+  // holds about one lag window, not the whole feed.
   void Add(const model::Observation& observation, Timestamp arrival);
 
   // Commits everything held, in every engine.
@@ -59,6 +61,8 @@ class MultiAudienceFusion {
   // Engines currently running (distinct views) and forks so far.
   size_t view_count() const { return views_.size(); }
   uint64_t forks() const { return forks_; }
+  // Observations held in the store now.
+  size_t stored() const { return store_.size(); }
   const EngineCounters& counters(size_t index) const;
 
  private:
@@ -68,6 +72,8 @@ class MultiAudienceFusion {
   };
   // Per distinct label: whether each audience passes it.
   const std::vector<char>& Decisions(const labels::Label& label);
+  // Drops stored observations from the front that no engine can still hold.
+  void Prune();
 
   std::vector<Audience> audiences_;
   EngineOptions options_;
