@@ -346,7 +346,7 @@ Result<FuseReport> RunFuse(const sim::MultiSourceScenario& scenario,
       std::deque<fusion::PreparedObservation> prepared;
       std::vector<Timestamp> store_arrival;
       for (size_t i = 0; i < n; ++i) {
-        if (!labels::Permits(audiences[a].user, scenario.observations[i].label)) continue;
+        if (!visible[a][i]) continue;
         store.push_back(scenario.observations[i]);
         store_arrival.push_back(scenario.arrival[i]);
       }

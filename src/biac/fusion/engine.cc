@@ -572,32 +572,10 @@ struct Engine::Core {
     const Observation& o = *prepared.observation;
     TrackState t;
     t.serial = next_serial++;
-    t.time = o.time;
     t.created = o.time;
-    geo::Lla anchor = o.position;
-    anchor.altitude_m = 0.0;
-    t.frame = *geo::LocalFrame::Create(anchor);  // Prepare validated the position
-    t.ecef = prepared.ecef;
-    const HorizontalMeasurement m = Measure(t, prepared);
-    t.x = Vec4(m.z(0), 0.0, m.z(1), 0.0);
-    t.p = Mat4::Zero();
-    t.p(kE, kE) = m.r(0, 0);
-    t.p(kE, kN) = t.p(kN, kE) = m.r(0, 1);
-    t.p(kN, kN) = m.r(1, 1);
-    const double v2 = options.initial_speed_sigma * options.initial_speed_sigma;
-    if (m.has_velocity) {
-      t.x(kVe) = m.z(2);
-      t.x(kVn) = m.z(3);
-      t.p(kVe, kVe) = m.r(2, 2);
-      t.p(kVe, kVn) = t.p(kVn, kVe) = m.r(2, 3);
-      t.p(kVn, kVn) = m.r(3, 3);
-    } else {
-      t.p(kVe, kVe) = v2;
-      t.p(kVn, kVn) = v2;
-    }
+    StartFrom(t, prepared);
     t.domain = DomainOfObservation(o);
     t.domain_from_source = t.domain != Domain::kUnknown;
-    UpdateVertical(t, o, false);
     tracks.push_back(std::move(t));
     TrackState& added = tracks.back();
     if (confirmed) Confirm(added);
@@ -627,7 +605,7 @@ struct Engine::Core {
       if (PositionDistance(*track, m) > options.identity_jump_gate) {
         // The identity moved farther than its track can explain: re-anchor on the report.
         ++counters.identity_jumps;
-        Reinitialise(*track, prepared);
+        StartFrom(*track, prepared);
       } else {
         UpdateHorizontal(*track, m, false);
         UpdateVertical(*track, o, false);
@@ -644,8 +622,7 @@ struct Engine::Core {
     for (TrackState& t : tracks) {
       if (t.mmsi || t.icao || !t.uid.empty()) continue;
       if (!NearEnough(t, prepared)) continue;
-      TrackState predicted = PredictedCopyKinematics(t, o.time);
-      const double d = PositionDistance(predicted, Measure(predicted, prepared));
+      const double d = GateDistance(t, prepared);
       if (d < best_distance) {
         best_distance = d;
         best = &t;
@@ -664,24 +641,37 @@ struct Engine::Core {
     Reanchor(t);
   }
 
-  void Reinitialise(TrackState& t, const PreparedObservation& prepared) {
+  // Sets the track's kinematics from one observation alone: its frame anchored there, the
+  // measured position (and velocity, else zero with initial_speed_sigma), and the altitude
+  // state restarted. Used for a new track and for an identity jump.
+  void StartFrom(TrackState& t, const PreparedObservation& prepared) {
     const Observation& o = *prepared.observation;
     geo::Lla anchor = o.position;
     anchor.altitude_m = 0.0;
-    t.frame = *geo::LocalFrame::Create(anchor);
+    t.frame = *geo::LocalFrame::Create(anchor);  // Prepare validated the position
+    t.ecef = prepared.ecef;
+    t.time = o.time;
     const HorizontalMeasurement m = Measure(t, prepared);
-    t.x = Vec4(m.z(0), m.has_velocity ? m.z(2) : 0.0, m.z(1), m.has_velocity ? m.z(3) : 0.0);
+    t.x = Vec4(m.z(0), 0.0, m.z(1), 0.0);
     t.p = Mat4::Zero();
     t.p(kE, kE) = m.r(0, 0);
     t.p(kE, kN) = t.p(kN, kE) = m.r(0, 1);
     t.p(kN, kN) = m.r(1, 1);
-    const double v2 = options.initial_speed_sigma * options.initial_speed_sigma;
-    t.p(kVe, kVe) = m.has_velocity ? m.r(2, 2) : v2;
-    t.p(kVn, kVn) = m.has_velocity ? m.r(3, 3) : v2;
+    if (m.has_velocity) {
+      t.x(kVe) = m.z(2);
+      t.x(kVn) = m.z(3);
+      t.p(kVe, kVe) = m.r(2, 2);
+      t.p(kVe, kVn) = t.p(kVn, kVe) = m.r(2, 3);
+      t.p(kVn, kVn) = m.r(3, 3);
+    } else {
+      const double v2 = options.initial_speed_sigma * options.initial_speed_sigma;
+      t.p(kVe, kVe) = v2;
+      t.p(kVn, kVn) = v2;
+    }
     t.has_vertical = false;
     UpdateVertical(t, o, false);
-    t.time = o.time;
   }
+
 
   bool NearEnough(const TrackState& t, const PreparedObservation& prepared) const {
     const double dt = std::abs(Seconds(prepared.observation->time, t.time));
@@ -692,6 +682,13 @@ struct Engine::Core {
     const double dy = prepared.ecef.y - t.ecef.y;
     const double dz = prepared.ecef.z - t.ecef.z;
     return dx * dx + dy * dy + dz * dz < reach * reach;
+  }
+
+  // Squared Mahalanobis distance (position) of an observation from the track predicted to
+  // the observation's time; the track itself is unchanged.
+  double GateDistance(const TrackState& t, const PreparedObservation& prepared) const {
+    const TrackState predicted = PredictedCopyKinematics(t, prepared.observation->time);
+    return PositionDistance(predicted, Measure(predicted, prepared));
   }
 
   // The track's kinematic state predicted to `time`, without its bookkeeping vectors.
@@ -841,8 +838,7 @@ struct Engine::Core {
         if (taken) continue;
         if (o.identity.mmsi && t.mmsi && *t.mmsi != *o.identity.mmsi) continue;
         if (o.identity.icao_address && t.icao && *t.icao != *o.identity.icao_address) continue;
-        TrackState predicted = PredictedCopyKinematics(t, o.time);
-        const double d = PositionDistance(predicted, Measure(predicted, prepared));
+        const double d = GateDistance(t, prepared);
         if (d < best_distance) {
           best_distance = d;
           track = &t;
@@ -917,6 +913,19 @@ struct Engine::Core {
     return false;
   }
 
+  // b's horizontal state (e, ve, n, vn) and covariance expressed in `frame` (a nearby
+  // track's): the position through ECEF, velocity and covariance rotated.
+  static void InFrame(const TrackState& b, const geo::LocalFrame& frame, Vec4& x, Mat4& p) {
+    const geo::Ecef b_ecef = b.frame->EnuToEcef({b.x(kE), b.x(kN), 0.0});
+    const geo::Enu b_in_a = frame.EcefToEnu(b_ecef);
+    const Mat4 transform =
+        HorizontalRotation(frame.ecef_to_enu_rotation() * b.frame->enu_to_ecef_rotation());
+    x = transform * b.x;
+    x(kE) = b_in_a.east;
+    x(kN) = b_in_a.north;
+    p = transform * b.p * transform.transpose();
+  }
+
   void MergeDuplicates(Timestamp time) {
     const int count = static_cast<int>(tracks.size());
     std::vector<std::pair<int, int>> to_merge;
@@ -954,15 +963,11 @@ struct Engine::Core {
       if (Conflict(a, b)) continue;
       TrackState pa = PredictedCopyKinematics(a, time);
       TrackState pb = PredictedCopyKinematics(b, time);
-      // b's state in a's frame.
-      const geo::Ecef b_ecef = pb.frame->EnuToEcef({pb.x(kE), pb.x(kN), 0.0});
-      const geo::Enu b_in_a = pa.frame->EcefToEnu(b_ecef);
-      const Eigen::Matrix3d rot =
-          pa.frame->ecef_to_enu_rotation() * pb.frame->enu_to_ecef_rotation();
-      const Vec2 vb = rot.topLeftCorner<2, 2>() * Vec2(pb.x(kVe), pb.x(kVn));
-      const Vec4 diff(b_in_a.east - pa.x(kE), vb(0) - pa.x(kVe), b_in_a.north - pa.x(kN),
-                      vb(1) - pa.x(kVn));
-      const Mat4 s = pa.p + pb.p;
+      Vec4 xb;
+      Mat4 pb_in_a;
+      InFrame(pb, *pa.frame, xb, pb_in_a);
+      const Vec4 diff = xb - pa.x;
+      const Mat4 s = pa.p + pb_in_a;
       const double d = diff.dot(s.ldlt().solve(diff));
       if (d >= options.gate_4d) continue;
       const auto key = std::make_pair(a.serial, b.serial);
@@ -992,14 +997,9 @@ struct Engine::Core {
   void Merge(TrackState& a, TrackState& b, Timestamp time) {
     Predict(a, time);
     Predict(b, time);
-    const geo::Ecef b_ecef = b.frame->EnuToEcef({b.x(kE), b.x(kN), 0.0});
-    const geo::Enu b_in_a = a.frame->EcefToEnu(b_ecef);
-    const Eigen::Matrix3d rot = a.frame->ecef_to_enu_rotation() * b.frame->enu_to_ecef_rotation();
-    const Mat4 transform = HorizontalRotation(rot);
-    Vec4 xb = transform * b.x;
-    xb(kE) = b_in_a.east;
-    xb(kN) = b_in_a.north;
-    const Mat4 pb = transform * b.p * transform.transpose();
+    Vec4 xb;
+    Mat4 pb;
+    InFrame(b, *a.frame, xb, pb);
     // Both tracks may share observations' information: intersect, don't add.
     const Vec4 z(xb(kE), xb(kN), xb(kVe), xb(kVn));
     Mat4 r = Mat4::Zero();
