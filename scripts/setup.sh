@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libgeographiclib-dev libfmt-dev libspdlog-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox libssl-dev libprotobuf-dev protobuf-compiler libpugixml-dev libpcap-dev
-  libavformat-dev libavcodec-dev libavutil-dev
+  libavformat-dev libavcodec-dev libavutil-dev libboost-dev libsodium-dev libsqlite3-dev
 )
 
 missing=()

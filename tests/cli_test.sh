@@ -51,7 +51,7 @@ set +e
 "$biac" track > /dev/null 2> "$dir/err"; rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "missing --detections exit $rc"
-"$biac" demo --targets 10 --scans 20 | grep -q "tracks confirmed" || fail "demo"
+"$biac" demo --tracking --targets 10 --scans 20 | grep -q "tracks confirmed" || fail "demo"
 
 # biac fuse: one audience of the small two-nation scenario, released to a partner and logged.
 cat > "$dir/sharing.toml" <<'TOML'

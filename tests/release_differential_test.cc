@@ -62,8 +62,16 @@ bool RunCase(uint64_t seed, CaseResult& result, std::string& failure) {
     for (; next < scenario.observations.size() && scenario.arrival[next] <= t; ++next) {
       shared.Add(scenario.observations[next], scenario.arrival[next]);
     }
+    // As a live node does: the clock advances on its timer, and every audience's picture is
+    // taken at once (SnapshotAll), which must equal the pictures taken one by one.
+    shared.AdvanceClock(t);
+    const std::vector<model::Picture> all = shared.SnapshotAll(true);
     for (size_t a = 0; a < audiences.size(); ++a) {
-      got[a].push_back(model::PictureToJson(shared.Snapshot(a, true)));
+      got[a].push_back(model::PictureToJson(all[a]));
+      if (got[a].back() != model::PictureToJson(shared.Snapshot(a, true))) {
+        failure = "seed " + std::to_string(seed) + ": SnapshotAll differs from Snapshot";
+        return false;
+      }
     }
   }
   for (; next < scenario.observations.size(); ++next) {
@@ -99,6 +107,7 @@ bool RunCase(uint64_t seed, CaseResult& result, std::string& failure) {
           prepared.push_back(fusion::Prepare(input[k], input_arrival[k]));
           engine.Add(&prepared.back());
         }
+        engine.AdvanceClock(t);
         out.push_back(model::PictureToJson(
             fusion::Deliverable(engine.Snapshot(true), audiences[a].user)));
       }

@@ -24,6 +24,7 @@ int Run(int argc, char** argv) {
   add(RegisterSimCommand(app));
   add(RegisterTrackCommand(app));
   add(RegisterFuseCommand(app));
+  add(RegisterServeCommand(app));
 
   try {
     app.parse(argc, argv);

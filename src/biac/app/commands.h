@@ -18,5 +18,6 @@ CommandRunner RegisterDemoCommand(CLI::App& parent);
 CommandRunner RegisterSimCommand(CLI::App& parent);
 CommandRunner RegisterTrackCommand(CLI::App& parent);
 CommandRunner RegisterFuseCommand(CLI::App& parent);
+CommandRunner RegisterServeCommand(CLI::App& parent);
 
 }  // namespace biac::app

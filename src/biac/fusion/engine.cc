@@ -72,6 +72,7 @@ struct TrackState {
   std::vector<model::SourceTrackNumber> track_numbers;
 
   std::vector<model::ObservationId> provenance;
+  uint32_t updates = 0;              // observations absorbed, including any provenance dropped
   std::vector<uint32_t> label_ids;   // contributors' labels, sorted, into Core::labels
   std::vector<uint32_t> source_ids;  // sorted, into Core::sources
   uint32_t label = 0;                // their roll-up, into Core::labels
@@ -500,15 +501,25 @@ struct Engine::Core {
 
   // Keeps provenance sorted: ids arrive nearly in order, so the insertion point is found
   // from the back in a step or two.
-  static void AddProvenance(std::vector<model::ObservationId>& provenance,
-                            model::ObservationId id) {
+  void AddProvenance(std::vector<model::ObservationId>& provenance, model::ObservationId id) {
     auto it = provenance.end();
     while (it != provenance.begin() && *(it - 1) > id) --it;
     if (it != provenance.begin() && *(it - 1) == id) return;
     provenance.insert(it, id);
+    LimitProvenance(provenance);
+  }
+
+  // Ids grow with arrival, so the smallest are the oldest reports.
+  void LimitProvenance(std::vector<model::ObservationId>& provenance) const {
+    const size_t limit = options.provenance_limit;
+    if (limit != 0 && provenance.size() > limit) {
+      provenance.erase(provenance.begin(),
+                       provenance.begin() + static_cast<std::ptrdiff_t>(provenance.size() - limit));
+    }
   }
 
   void Absorb(TrackState& t, const Observation& o, Timestamp time) {
+    ++t.updates;
     AddProvenance(t.provenance, o.id);
     const uint32_t label_id = InternLabel(o.label);
     if (!std::binary_search(t.label_ids.begin(), t.label_ids.end(), label_id)) {
@@ -1023,6 +1034,8 @@ struct Engine::Core {
     std::set_union(a.provenance.begin(), a.provenance.end(), b.provenance.begin(),
                    b.provenance.end(), std::back_inserter(united));
     a.provenance = std::move(united);
+    LimitProvenance(a.provenance);
+    a.updates += b.updates;
     for (uint32_t l : b.label_ids) {
       if (!std::binary_search(a.label_ids.begin(), a.label_ids.end(), l)) {
         InsertSorted(a.label_ids, l);
@@ -1171,7 +1184,7 @@ struct Engine::Core {
       for (uint32_t s : t.source_ids) out.sources.push_back(sources[s]);
       std::sort(out.sources.begin(), out.sources.end());
       out.provenance = t.provenance;  // kept sorted
-      out.updates = static_cast<uint32_t>(t.provenance.size());
+      out.updates = t.updates;
       picture.tracks.push_back(std::move(out));
     }
     std::sort(picture.tracks.begin(), picture.tracks.end(),

@@ -100,6 +100,12 @@ struct EngineOptions {
   // Re-anchor a track's frame when it is farther than this from its anchor (m).
   double reanchor_distance_m = 5000.0;
 
+  // Provenance kept per track: the most recent this many observation ids (0: every id). A
+  // live node bounds it, because a track that lives for hours would otherwise hold every
+  // report it ever had; the label roll-up and the source list always cover every contributor,
+  // and the store keeps every observation (docs/fusion.md, "Provenance").
+  size_t provenance_limit = 0;
+
   Status Validate() const;
 };
 

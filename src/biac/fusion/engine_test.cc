@@ -143,6 +143,43 @@ TEST(FusionEngine, RadarPlotsOfAnAisShipJoinItsTrackAndKeepItWhenItGoesDark) {
   EXPECT_EQ(engine.counters().tracks_confirmed, 1u);
 }
 
+// A live node bounds provenance: the last ids are kept, the count and the label roll-up still
+// cover every contributor, and the state is the same as with every id kept.
+TEST(FusionEngine, ProvenanceLimitKeepsTheLatestIdsAndTheFullRollup) {
+  Feed feed;
+  const labels::Label unclass = MustParse("UNCLASSIFIED");
+  const labels::Label radar = MustParse("SECRET//REL TO USA, JPN");
+  const Mover ship{{1000.0, -2000.0}, {4.0, 3.0}};
+  for (double t = 0.0; t <= 300.0; t += 10.0) {
+    feed.Report(t + 5.0, ship.At(t + 5.0), 50.0, "us-radar", SourceKind::kAsterix,
+                ObservationKind::kDetection, radar);
+    Observation& o = feed.Report(t, ship.At(t), 10.0, "ais", SourceKind::kAis,
+                                 ObservationKind::kSelfReport, unclass);
+    o.identity.mmsi = 431000001;
+  }
+  EngineOptions limited;
+  limited.provenance_limit = 5;
+  Engine all{EngineOptions{}};
+  Engine few{limited};
+  std::deque<PreparedObservation> prepared_all, prepared_few;
+  const model::Picture a = RunInOrder(feed.observations, all, prepared_all);
+  const model::Picture b = RunInOrder(feed.observations, few, prepared_few);
+  ASSERT_EQ(a.tracks.size(), 1u);
+  ASSERT_EQ(b.tracks.size(), 1u);
+  const model::FusedTrack& full = a.tracks[0];
+  const model::FusedTrack& bounded = b.tracks[0];
+  ASSERT_EQ(full.provenance.size(), feed.observations.size());
+  ASSERT_EQ(bounded.provenance.size(), 5u);
+  EXPECT_TRUE(std::equal(bounded.provenance.begin(), bounded.provenance.end(),
+                         full.provenance.end() - 5));
+  EXPECT_EQ(bounded.updates, full.updates);
+  EXPECT_EQ(bounded.updates, feed.observations.size());
+  EXPECT_EQ(bounded.label, radar);
+  EXPECT_EQ(bounded.sources, full.sources);
+  EXPECT_EQ(bounded.position.latitude_deg, full.position.latitude_deg);
+  EXPECT_EQ(bounded.covariance, full.covariance);
+}
+
 TEST(FusionEngine, RadarOnlyTargetsConfirmAfterThreeHitsAndSinglePlotsDoNot) {
   Feed feed;
   const labels::Label radar = MustParse("SECRET//REL TO USA, JPN");

@@ -73,6 +73,11 @@ void MultiAudienceFusion::Prune() {
   }
 }
 
+void MultiAudienceFusion::AdvanceClock(Timestamp now) {
+  for (View& view : views_) view.engine.AdvanceClock(now);
+  Prune();
+}
+
 void MultiAudienceFusion::Flush() {
   for (View& view : views_) view.engine.Flush();
 }
@@ -80,6 +85,15 @@ void MultiAudienceFusion::Flush() {
 model::Picture MultiAudienceFusion::Snapshot(size_t index, bool include_pending) const {
   return Deliverable(views_[view_of_[index]].engine.Snapshot(include_pending),
                      audiences_[index].user);
+}
+
+std::vector<model::Picture> MultiAudienceFusion::SnapshotAll(bool include_pending) const {
+  std::vector<model::Picture> pictures(audiences_.size());
+  for (const View& view : views_) {
+    const model::Picture all = view.engine.Snapshot(include_pending);
+    for (size_t a : view.audiences) pictures[a] = Deliverable(all, audiences_[a].user);
+  }
+  return pictures;
 }
 
 const EngineCounters& MultiAudienceFusion::counters(size_t index) const {

@@ -51,11 +51,19 @@ class MultiAudienceFusion {
   // holds about one lag window, not the whole feed.
   void Add(const model::Observation& observation, Timestamp arrival);
 
+  // Advances every engine's clock without an observation (a live node's timer), so that
+  // held observations commit on time when a feed falls quiet.
+  void AdvanceClock(Timestamp now);
+
   // Commits everything held, in every engine.
   void Flush();
 
   // The picture audience `index` receives (Deliverable applied).
   model::Picture Snapshot(size_t index, bool include_pending) const;
+
+  // Every audience's picture (index by audience), each engine's snapshot taken once and
+  // shared by the audiences of its view.
+  std::vector<model::Picture> SnapshotAll(bool include_pending) const;
 
   const std::vector<Audience>& audiences() const { return audiences_; }
   // Engines currently running (distinct views) and forks so far.

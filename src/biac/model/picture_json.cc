@@ -598,6 +598,8 @@ class Reader {
 
 }  // namespace
 
+void AppendJsonString(std::string& out, std::string_view s) { AppendString(out, s); }
+
 void AppendFusedTrackJson(std::string& out, const FusedTrack& track) {
   out += "{\"id\":";
   AppendUnsigned(out, track.id);

@@ -44,6 +44,8 @@ namespace biac::model {
 
 std::string PictureToJson(const Picture& picture);
 std::string FusedTrackToJson(const FusedTrack& track);
+// Appends `s` as a JSON string in the canonical spelling above (for other JSON writers).
+void AppendJsonString(std::string& out, std::string_view s);
 // Appends the track's JSON to `out` (PictureToJson uses it; no temporary per track).
 void AppendFusedTrackJson(std::string& out, const FusedTrack& track);
 

@@ -99,7 +99,9 @@ Result<std::string> CapcoBanner(const Event& event) {
   std::vector<std::string> countries;
   const bool has_rel = !Trim(event.releasable_to).empty();
   if (has_rel) {
+    bool lists_usa = false;
     for (std::string& code : Tokens(event.releasable_to, " \t,")) {
+      if (code == kUsa) lists_usa = true;
       if (!IsCountryCode(code)) {
         return InvalidArgument("event: releasableTo '" + std::string(event.releasable_to) + "': '" +
                                code + "' is not a country trigraph or tetragraph");
@@ -107,6 +109,12 @@ Result<std::string> CapcoBanner(const Event& event) {
       if (code != kUsa && std::find(countries.begin(), countries.end(), code) == countries.end()) {
         countries.push_back(std::move(code));
       }
+    }
+    // A CAPCO REL TO list always holds USA; a list without it (a partner's "JPN" only)
+    // cannot be read as CAPCO without widening the release to the US: refuse it instead.
+    if (!lists_usa) {
+      return InvalidArgument("event: releasableTo '" + std::string(event.releasable_to) +
+                             "' does not list USA: refusing rather than widening the release");
     }
     // CAPCO REL TO order: USA first, then trigraphs A-Z, then tetragraphs A-Z.
     std::sort(countries.begin(), countries.end(), [](const std::string& a, const std::string& b) {

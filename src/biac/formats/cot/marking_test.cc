@@ -19,7 +19,8 @@ std::string Banner(const char* access, const char* caveat, const char* rel) {
 TEST(Marking, BuildsCapcoBanners) {
   EXPECT_EQ(Banner("SECRET", "", "USA JPN"), "SECRET//REL TO USA, JPN");
   EXPECT_EQ(Banner("S", "", "USA"), "SECRET//NOFORN");
-  EXPECT_EQ(Banner("secret", "", "JPN"), "SECRET//REL TO USA, JPN");  // USA always included
+  // A list without USA would widen to USA on reading: refused (FailsClosed below).
+  EXPECT_EQ(Banner("secret", "", "USA, JPN"), "SECRET//REL TO USA, JPN");
   // REL TO order: USA, trigraphs A-Z, tetragraphs A-Z; duplicates and commas tolerated.
   EXPECT_EQ(Banner("TOP SECRET", "ORCON", "JPN,USA FVEY GBR JPN"),
             "TOP SECRET//ORCON/REL TO USA, GBR, JPN, FVEY");
@@ -32,6 +33,9 @@ TEST(Marking, BuildsCapcoBanners) {
 }
 
 TEST(Marking, FailsClosed) {
+  EXPECT_EQ(Banner("SECRET", "", "JPN"),
+            "error: event: releasableTo 'JPN' does not list USA: refusing rather than widening "
+            "the release");
   EXPECT_EQ(Banner("", "", "USA JPN"),
             "error: event: caveat/releasableTo without access: cannot build a label");
   EXPECT_EQ(Banner("SEKRET", "", ""), "error: event: access 'SEKRET' is not a classification");

@@ -1,0 +1,90 @@
+#pragma once
+
+// The live picture stream (GET /api/v1/stream, WebSocket). One streamer thread serves every
+// client: on each publication it compares the audience's latest picture with what the client
+// was last sent and sends the difference for the client's viewport.
+//
+// Protocol (docs/api.md, "Stream"): the node sends {"type":"snapshot","time":ms,"tracks":[..]}
+// on connect and after a resync, then {"type":"delta","time":ms,"updated":[..],"removed":[ids]}
+// (track forms: track_codec.h; with ?encoding=binary the same as binary messages). The client
+// may send {"type":"viewport","bbox":[west,south,east,north]} (west > east spans the
+// antimeridian; no bbox: the whole world) and {"type":"resync"}.
+//
+// Rate and slow clients. A track is sent at most once per `min_track_interval` (1 s): a newer
+// state of a track sent less than that ago waits for the next round. A client whose socket
+// queue is over half its limit is skipped; since each round sends the difference between the
+// latest picture and what the client holds, a skipped client later gets one coalesced
+// update: the latest state of each changed track, never a backlog. The streamer never blocks
+// on a client, so a client that never reads slows neither the node nor other clients; its
+// memory is the session's queue limit plus its sent-state (16 bytes per track).
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "biac/api/picture_hub.h"
+#include "biac/api/prometheus.h"
+#include "biac/base/clock.h"
+#include "biac/net/http/server.h"
+
+namespace biac::api {
+
+struct BoundingBox {
+  double west = -180, south = -90, east = 180, north = 90;
+  bool Contains(double latitude, double longitude) const;
+};
+
+// Parses "west,south,east,north" (degrees); errors name the reason.
+Result<BoundingBox> ParseBoundingBox(std::string_view text);
+
+struct StreamOptions {
+  Duration min_track_interval = std::chrono::seconds(1);
+  Duration tick = std::chrono::milliseconds(20);  // longest wait between rounds
+};
+
+struct StreamStats {
+  uint64_t clients = 0;
+  uint64_t messages = 0;
+  uint64_t bytes = 0;
+  uint64_t skipped_rounds = 0;  // a client's round skipped because its queue was full
+  uint64_t track_updates = 0;
+};
+
+class Streamer {
+ public:
+  Streamer(const PictureHub* hub, const Clock* clock, StreamOptions options);
+  ~Streamer();  // Stop()
+  Streamer(const Streamer&) = delete;
+  Streamer& operator=(const Streamer&) = delete;
+
+  // Registers a client of `audience`; the returned handler goes to the HTTP server.
+  std::unique_ptr<net::WebSocketHandler> Add(std::shared_ptr<net::WebSocketSession> session,
+                                             size_t audience, std::string user,
+                                             BoundingBox viewport, bool binary);
+  void Stop();
+  StreamStats stats() const;
+  // Wall-clock time from a track's data time to its send, per track update sent.
+  const LatencyHistogram& latency() const { return latency_; }
+
+ private:
+  struct Client;
+  class Handler;
+  void Run();
+  void Serve(Client& client, const PublishedPicture& picture, Timestamp now);
+
+  const PictureHub* hub_;
+  const Clock* clock_;
+  StreamOptions options_;
+  mutable std::mutex mutex_;  // clients_
+  std::vector<std::shared_ptr<Client>> clients_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  LatencyHistogram latency_;
+  std::atomic<uint64_t> messages_{0}, bytes_{0}, skipped_{0}, updates_{0};
+};
+
+}  // namespace biac::api

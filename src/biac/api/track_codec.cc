@@ -1,0 +1,147 @@
+#include "biac/api/track_codec.h"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <numbers>
+
+#include "biac/labels/label.h"
+#include "biac/model/picture_json.h"
+
+namespace biac::api {
+
+namespace {
+
+constexpr int64_t kNanosPerMilli = 1'000'000;
+constexpr double kDegreesToE7 = 1e7;
+
+void AppendKey(std::string& out, std::string_view key) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+}
+
+template <typename T>
+void Put(std::string& out, T value) {
+  static_assert(std::endian::native == std::endian::little, "binary stream form is little-endian");
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+}  // namespace
+
+int64_t UnixMillis(Timestamp time) {
+  // Floor division, so times before 1970 round down like the milliseconds they are.
+  const int64_t nanos = time.nanos();
+  return nanos >= 0 ? nanos / kNanosPerMilli : -((-nanos + kNanosPerMilli - 1) / kNanosPerMilli);
+}
+
+void AppendCompactTrack(std::string& out, const model::FusedTrack& t) {
+  out += fmt::format("{{\"id\":{},\"t\":{},\"lat\":{:.7f},\"lon\":{:.7f}", t.id, UnixMillis(t.time),
+                     t.position.latitude_deg, t.position.longitude_deg);
+  if (t.has_altitude) out += fmt::format(",\"alt\":{:.1f}", t.position.altitude_m);
+  const double ve = t.velocity_enu.x();
+  const double vn = t.velocity_enu.y();
+  const double sog = std::hypot(ve, vn);
+  double cog = std::atan2(ve, vn) * 180.0 / std::numbers::pi;
+  if (cog < 0) cog += 360.0;
+  out += fmt::format(",\"ve\":{:.2f},\"vn\":{:.2f},\"vu\":{:.2f},\"sog\":{:.2f},\"cog\":{:.1f}", ve,
+                     vn, t.velocity_enu.z(), sog, cog);
+  const double horizontal_variance = 0.5 * (t.covariance(0, 0) + t.covariance(1, 1));
+  out += fmt::format(",\"sd\":{:.1f}", std::sqrt(std::max(0.0, horizontal_variance)));
+  AppendKey(out, "dom");
+  model::AppendJsonString(out, model::DomainName(t.domain));
+  if (!t.category.empty()) {
+    AppendKey(out, "cat");
+    model::AppendJsonString(out, t.category);
+  }
+  AppendKey(out, "label");
+  model::AppendJsonString(out, labels::Render(t.label));
+  const model::TrackIdentity& id = t.identity;
+  if (id.mmsi) out += fmt::format(",\"mmsi\":{}", *id.mmsi);
+  if (id.icao_address) out += fmt::format(",\"icao\":\"{:06x}\"", *id.icao_address);
+  if (id.mode3a) out += fmt::format(",\"m3a\":\"{:04o}\"", *id.mode3a);
+  if (!id.callsign.empty()) {
+    AppendKey(out, "cs");
+    model::AppendJsonString(out, id.callsign);
+  }
+  if (!id.name.empty()) {
+    AppendKey(out, "name");
+    model::AppendJsonString(out, id.name);
+  }
+  if (!id.track_numbers.empty()) {
+    AppendKey(out, "tn");
+    out += '[';
+    for (size_t i = 0; i < id.track_numbers.size(); ++i) {
+      if (i) out += ',';
+      model::AppendJsonString(out, fmt::format("{}:{}", id.track_numbers[i].source,
+                                               id.track_numbers[i].number));
+    }
+    out += ']';
+  }
+  AppendKey(out, "src");
+  out += '[';
+  for (size_t i = 0; i < t.sources.size(); ++i) {
+    if (i) out += ',';
+    model::AppendJsonString(out, t.sources[i]);
+  }
+  out += fmt::format("],\"n\":{}}}", t.updates);
+}
+
+std::string CompactTrack(const model::FusedTrack& track) {
+  std::string out;
+  AppendCompactTrack(out, track);
+  return out;
+}
+
+std::string EncodeBinaryMessage(uint8_t type, Timestamp time,
+                                std::span<const model::FusedTrack* const> tracks,
+                                std::span<const uint64_t> removed) {
+  std::string out;
+  out.reserve(32 + tracks.size() * kBinaryRecordSize + removed.size() * 4);
+  out += "BT";
+  Put<uint8_t>(out, 1);
+  Put<uint8_t>(out, type);
+  const int64_t time_ms = UnixMillis(time);
+  Put<int64_t>(out, time_ms);
+  // Label table: each distinct rendered label once, in first-use order.
+  std::map<std::string, uint16_t> index;
+  std::vector<const std::string*> order;
+  std::vector<uint16_t> label_of(tracks.size());
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    std::string text = labels::Render(tracks[i]->label);
+    auto [it, inserted] = index.try_emplace(std::move(text), static_cast<uint16_t>(index.size()));
+    if (inserted) order.push_back(&it->first);
+    label_of[i] = it->second;
+  }
+  Put<uint16_t>(out, static_cast<uint16_t>(order.size()));
+  for (const std::string* text : order) {
+    Put<uint16_t>(out, static_cast<uint16_t>(text->size()));
+    out += *text;
+  }
+  Put<uint32_t>(out, static_cast<uint32_t>(tracks.size()));
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    const model::FusedTrack& t = *tracks[i];
+    Put<uint32_t>(out, static_cast<uint32_t>(t.id));
+    Put<int32_t>(out, static_cast<int32_t>(UnixMillis(t.time) - time_ms));
+    Put<int32_t>(out, static_cast<int32_t>(std::lround(t.position.latitude_deg * kDegreesToE7)));
+    Put<int32_t>(out, static_cast<int32_t>(std::lround(t.position.longitude_deg * kDegreesToE7)));
+    Put<float>(out, t.has_altitude ? static_cast<float>(t.position.altitude_m)
+                                   : std::numeric_limits<float>::quiet_NaN());
+    Put<float>(out, static_cast<float>(t.velocity_enu.x()));
+    Put<float>(out, static_cast<float>(t.velocity_enu.y()));
+    Put<uint16_t>(out, label_of[i]);
+    Put<uint8_t>(out, static_cast<uint8_t>(t.domain));
+    Put<uint8_t>(out, t.has_altitude ? 1 : 0);
+  }
+  Put<uint32_t>(out, static_cast<uint32_t>(removed.size()));
+  for (uint64_t id : removed) Put<uint32_t>(out, static_cast<uint32_t>(id));
+  return out;
+}
+
+}  // namespace biac::api

@@ -1,0 +1,860 @@
+#include "biac/app/node.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "biac/api/audit_sink.h"
+#include "biac/api/auth/accounts.h"
+#include "biac/api/export/export.h"
+#include "biac/api/picture_hub.h"
+#include "biac/api/prometheus.h"
+#include "biac/api/service.h"
+#include "biac/api/stream.h"
+#include "biac/app/feed_decode.h"
+#include "biac/base/log.h"
+#include "biac/fusion/release.h"
+#include "biac/labels/label.h"
+#include "biac/net/feed/feed.h"
+#include "biac/net/feed/framer.h"
+#include "biac/net/http/server.h"
+#include "biac/net/http/tls.h"
+#include "biac/net/http/tls_stream.h"
+#include "biac/storage/store.h"
+
+namespace biac::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+constexpr size_t kReplayBatch = 20000;
+constexpr uint64_t kLoggedErrorsPerFeed = 20;  // then one line per kErrorLogEvery
+constexpr uint64_t kErrorLogEvery = 10000;
+constexpr double kQueueDegradedFraction = 0.8;
+
+double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+Duration FromSecondsDuration(double s) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
+// Resident set size of this process in bytes (/proc/self/statm, proc(5)).
+uint64_t ResidentBytes() {
+  std::ifstream in("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// Observations from the listeners to the fusion thread. Push blocks while the queue holds
+// `limit` observations or more; the time spent blocked is counted.
+class IngestQueue {
+ public:
+  struct Batch {
+    size_t source = 0;
+    Timestamp arrival;
+    std::vector<model::Observation> observations;
+  };
+  explicit IngestQueue(size_t limit) : limit_(limit) {}
+
+  void Push(Batch batch) {
+    std::unique_lock lock(mutex_);
+    if (depth_ >= limit_ && !closed_) {
+      ++full_waits_;
+      const auto start = std::chrono::steady_clock::now();
+      not_full_.wait(lock, [&] { return depth_ < limit_ || closed_; });
+      blocked_ += std::chrono::steady_clock::now() - start;
+    }
+    if (closed_) return;
+    depth_ += batch.observations.size();
+    max_depth_ = std::max(max_depth_, depth_);
+    batches_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+
+  // Takes everything queued, waiting up to `timeout` for something.
+  bool PopAll(std::deque<Batch>& out, Duration timeout) {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait_for(lock, timeout, [&] { return !batches_.empty() || closed_; });
+    if (batches_.empty()) return false;
+    out.swap(batches_);
+    depth_ = 0;
+    not_full_.notify_all();
+    return true;
+  }
+
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_full_.notify_all();
+    not_empty_.notify_all();
+  }
+
+  struct Stats {
+    size_t depth, max_depth, limit;
+    uint64_t full_waits;
+    double blocked_s;
+  };
+  Stats stats() const {
+    std::lock_guard lock(mutex_);
+    return {depth_, max_depth_, limit_, full_waits_, Seconds(blocked_)};
+  }
+
+ private:
+  const size_t limit_;
+  mutable std::mutex mutex_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Batch> batches_;
+  size_t depth_ = 0;
+  size_t max_depth_ = 0;
+  uint64_t full_waits_ = 0;
+  Duration blocked_{0};
+  bool closed_ = false;
+};
+
+// One feed: its listener's handler. Frames the bytes of each connection (or datagram) into
+// records, decodes them, and queues the observations.
+class FeedIngest final : public net::FeedHandler {
+ public:
+  FeedIngest(const FeedConfig& config, size_t index, std::unique_ptr<FeedDecoder> decoder,
+             IngestQueue* queue, const Clock* clock)
+      : config_(config),
+        index_(index),
+        decoder_(std::move(decoder)),
+        queue_(queue),
+        clock_(clock) {}
+
+  void OnConnect(uint64_t connection, std::string_view peer) override {
+    log::Info("feed {}: connection {} from {}", config_.source.source, connection, peer);
+  }
+
+  void OnData(const net::Chunk& chunk) override {
+    arrival_ = clock_->Now();
+    place_ = chunk.datagram ? fmt::format("{} datagram {}", chunk.peer, chunk.offset)
+                            : fmt::format("{} connection {}", chunk.peer, chunk.connection);
+    net::Framer* framer = nullptr;
+    std::unique_ptr<net::Framer> datagram_framer;
+    if (chunk.datagram) {
+      // A datagram holds whole records: frame it on its own, so that a bad datagram cannot
+      // spoil the next one.
+      datagram_framer = MakeFramer();
+      framer = datagram_framer.get();
+    } else {
+      auto& slot = framers_[chunk.connection];
+      if (!slot) slot = MakeFramer();
+      framer = slot.get();
+    }
+    framer->Push(chunk.bytes);
+    if (chunk.datagram) framer->Finish();
+    Flush();
+  }
+
+  void OnDisconnect(uint64_t connection, std::string_view reason) override {
+    auto it = framers_.find(connection);
+    if (it != framers_.end()) {
+      if (it->second->buffered() != 0) {
+        Error(fmt::format("connection {} closed ({}) inside a record; {} bytes dropped",
+                          connection, reason, it->second->buffered()));
+      }
+      framers_.erase(it);
+    }
+    log::Info("feed {}: connection {} closed: {}", config_.source.source, connection, reason);
+  }
+
+  struct Stats {
+    uint64_t records, errors, observations, framing_errors;
+    std::string last_error;
+  };
+  Stats stats() const {
+    std::lock_guard lock(mutex_);
+    return {records_, errors_, observations_, framing_errors_, last_error_};
+  }
+  FeedDecodeStats decoder_stats() const {
+    std::lock_guard lock(mutex_);
+    return decoder_->stats();
+  }
+  const FeedConfig& config() const { return config_; }
+
+ private:
+  std::unique_ptr<net::Framer> MakeFramer() {
+    auto on_record = [this](std::span<const uint8_t> record, uint64_t offset) {
+      Record(record, offset);
+    };
+    auto on_error = [this](uint64_t offset, std::string reason) {
+      {
+        std::lock_guard lock(mutex_);
+        ++framing_errors_;
+      }
+      Error(fmt::format("byte {}: {}", offset, reason));
+    };
+    const size_t max = config_.max_record;
+    switch (config_.source.format) {
+      case sim::WireFormat::kAisNmea:
+      case sim::WireFormat::kSbs:
+        return std::make_unique<net::LineFramer>(on_record, on_error,
+                                                 max ? max : net::LineFramer::kDefaultMaxRecord);
+      case sim::WireFormat::kBeast:
+        return std::make_unique<net::BeastFramer>(on_record, on_error);
+      case sim::WireFormat::kAsterix:
+        return std::make_unique<net::AsterixFramer>(on_record, on_error);
+      case sim::WireFormat::kCot:
+        return std::make_unique<net::XmlEventFramer>(on_record, on_error);
+    }
+    return std::make_unique<net::LineFramer>(on_record, on_error);
+  }
+
+  void Record(std::span<const uint8_t> record, uint64_t offset) {
+    std::string error;
+    const size_t before = pending_.size();
+    {
+      std::lock_guard lock(mutex_);
+      ++records_;
+      decoder_->Decode(record, arrival_, pending_, &error);
+      observations_ += pending_.size() - before;
+    }
+    if (!error.empty()) Error(fmt::format("byte {}: {}", offset, error));
+  }
+
+  void Error(std::string reason) {
+    uint64_t count = 0;
+    const std::string message = fmt::format("feed {}: {}: {}", config_.source.source, place_, reason);
+    {
+      std::lock_guard lock(mutex_);
+      count = ++errors_;
+      last_error_ = message;
+    }
+    if (count <= kLoggedErrorsPerFeed || count % kErrorLogEvery == 0) {
+      log::Warning("{} (error {} on this feed)", message, count);
+    }
+  }
+
+  void Flush() {
+    if (pending_.empty()) return;
+    IngestQueue::Batch batch{index_, arrival_, std::move(pending_)};
+    pending_.clear();
+    queue_->Push(std::move(batch));
+  }
+
+  FeedConfig config_;
+  size_t index_;
+  std::unique_ptr<FeedDecoder> decoder_;
+  IngestQueue* queue_;
+  const Clock* clock_;
+  std::unordered_map<uint64_t, std::unique_ptr<net::Framer>> framers_;
+  std::vector<model::Observation> pending_;
+  Timestamp arrival_;
+  std::string place_;
+  mutable std::mutex mutex_;  // counters and the decoder's stats, read by other threads
+  uint64_t records_ = 0, errors_ = 0, observations_ = 0, framing_errors_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace
+
+class Node::Impl {
+ public:
+  Impl(ServeConfig config, const Clock* clock)
+      : config_(std::move(config)), clock_(clock), queue_(config_.queue_limit) {}
+
+  Status Start();
+  void Stop();
+  const NodeEndpoints& endpoints() const { return endpoints_; }
+  std::vector<std::pair<std::string, size_t>> TrackCounts() const {
+    std::vector<std::pair<std::string, size_t>> out;
+    std::lock_guard lock(counters_mutex_);
+    for (size_t i = 0; i < track_counts_.size(); ++i) {
+      out.emplace_back(config_.audiences[i].name, track_counts_[i]);
+    }
+    return out;
+  }
+
+ private:
+  Status StartTls(net::TlsFiles& files);
+  Status LoadAccounts();
+  Status Replay();
+  void FusionLoop();
+  void Ingest(std::deque<IngestQueue::Batch>& batches);
+  void Publish(Timestamp now, bool store_pictures);
+  void Acknowledge();
+  void CotLoop();
+  Json Sources(bool with_stored) const;
+  Json Health() const;
+  std::string Metrics() const;
+
+  ServeConfig config_;
+  const Clock* clock_;
+  NodeEndpoints endpoints_;
+
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<api::AuditSink> audit_;
+  api::AccountDirectory accounts_;
+  std::unique_ptr<api::PictureHub> hub_;
+  std::unique_ptr<api::Streamer> streamer_;
+  std::unique_ptr<api::ApiService> service_;
+  std::unique_ptr<net::HttpServer> http_;
+  std::unique_ptr<net::TlsStreamServer> cot_server_;
+
+  IngestQueue queue_;
+  std::vector<std::unique_ptr<FeedIngest>> ingests_;
+  std::vector<std::unique_ptr<net::FeedListener>> listeners_;
+
+  std::unique_ptr<fusion::MultiAudienceFusion> fusion_;
+  std::thread fusion_thread_;
+  std::thread cot_thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopped_{false};
+  uint64_t next_id_ = 1;
+
+  // Acknowledgement bookkeeping (fusion thread writes, others read under ack_mutex_).
+  struct Pending {
+    uint64_t last_id;
+    size_t source;
+    uint64_t count;
+  };
+  std::deque<Pending> unacknowledged_;
+  mutable std::mutex ack_mutex_;
+  std::vector<uint64_t> acknowledged_;  // per feed
+  std::vector<uint64_t> fused_;         // per feed: observations handed to fusion
+  std::atomic<uint64_t> replayed_{0};
+  std::atomic<uint64_t> publications_{0};
+  api::LatencyHistogram publish_duration_;
+  std::atomic<size_t> tracks_total_{0};
+  mutable std::mutex counters_mutex_;
+  std::vector<fusion::EngineCounters> engine_counters_;
+  std::vector<size_t> track_counts_;
+
+  // CoT out sessions.
+  struct CotClient {
+    std::shared_ptr<net::StreamSession> session;
+    size_t audience;
+    std::string user;
+    std::unordered_map<uint64_t, int64_t> sent;  // track id -> data time sent
+  };
+  std::mutex cot_mutex_;
+  std::vector<CotClient> cot_clients_;
+  std::atomic<uint64_t> cot_events_{0};
+};
+
+Status Node::Impl::StartTls(net::TlsFiles& files) {
+  if (!config_.certificate.empty()) {
+    files.certificate_chain = config_.certificate;
+    files.private_key = config_.private_key;
+    files.client_ca = config_.client_ca;
+    endpoints_.ca_certificate = config_.client_ca;
+    return Status::Ok();
+  }
+  auto ca = net::EnsureLocalCa(config_.tls_dir, config_.tls_names);
+  if (!ca.ok()) return ca.status();
+  files = net::ServerTlsFiles(*ca);
+  if (!config_.client_ca.empty()) files.client_ca = config_.client_ca;
+  endpoints_.ca_certificate = ca->ca_certificate;
+  endpoints_.created_ca = ca->created;
+  return Status::Ok();
+}
+
+Status Node::Impl::LoadAccounts() {
+  auto profile_of = [&](const std::string& audience) -> const labels::User* {
+    for (const auto& a : config_.audiences) {
+      if (a.name == audience) return &a.user;
+    }
+    return nullptr;
+  };
+  // Accounts an administrator made through the API, then the configured ones (which win).
+  auto stored = store_->ListAccounts();
+  if (!stored.ok()) return stored.status();
+  for (const auto& row : *stored) {
+    api::Account account;
+    account.name = row.name;
+    auto role = api::ParseRole(row.role);
+    auto user = labels::ParseUser(row.profile_json);
+    if (!role.ok() || !user.ok()) {
+      log::Warning("{}: stored account {} is unreadable; skipped", config_.store.path, row.name);
+      continue;
+    }
+    account.role = *role;
+    account.profile = *user;
+    account.password_hash = row.password_hash;
+    account.certificate_subject = row.certificate_subject;
+    account.disabled = row.disabled;
+    if (const Status s = accounts_.Add(account); !s.ok()) {
+      log::Warning("stored account {}: {}", row.name, s.message());
+    }
+  }
+  for (const UserConfig& u : config_.users) {
+    api::Account account;
+    account.name = u.name;
+    account.role = u.role;
+    account.profile = *profile_of(u.audience);
+    account.certificate_subject = u.certificate_subject;
+    if (!u.password_hash.empty()) {
+      account.password_hash = u.password_hash;
+    } else if (!u.password.empty()) {
+      auto hash = api::HashPassword(u.password, api::DefaultPasswordCost());
+      if (!hash.ok()) return hash.status();
+      account.password_hash = *hash;
+    }
+    Status s = accounts_.Find(u.name) ? accounts_.Update(account) : accounts_.Add(account);
+    if (!s.ok()) return InvalidArgument(fmt::format("{}: user {}: {}", config_.file, u.name, s.message()));
+  }
+  auto tokens = store_->ListTokens("");
+  if (!tokens.ok()) return tokens.status();
+  std::vector<api::TokenRecord> records;
+  for (const auto& t : *tokens) {
+    records.push_back({t.id, t.secret_hash, t.user, t.description, t.created, t.expires, t.revoked});
+  }
+  accounts_.LoadTokens(std::move(records));
+  return Status::Ok();
+}
+
+Status Node::Impl::Replay() {
+  auto max_id = store_->MaxObservationId();
+  if (!max_id.ok()) return max_id.status();
+  next_id_ = *max_id + 1;
+  if (*max_id == 0 || config_.restart_replay_s <= 0) return Status::Ok();
+  const Timestamp from = clock_->Now() - FromSecondsDuration(config_.restart_replay_s);
+  uint64_t after = 0;
+  Timestamp last_arrival;
+  bool any = false;
+  while (true) {
+    auto batch = store_->ObservationsSince(from, after, kReplayBatch);
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) break;
+    for (const storage::StoredObservation& s : *batch) {
+      fusion_->Add(s.observation, s.arrival);
+      after = s.observation.id;
+      last_arrival = s.arrival;
+      any = true;
+    }
+    replayed_ += batch->size();
+  }
+  if (any) fusion_->AdvanceClock(last_arrival);
+  log::Info("replayed {} stored observations (arrived since {}); numbering resumes at {}",
+            replayed_.load(), from.ToIso8601(), next_id_);
+  return Status::Ok();
+}
+
+Status Node::Impl::Start() {
+  std::error_code ec;
+  fs::create_directories(config_.data_dir, ec);
+  if (ec) return FailedPrecondition(fmt::format("{}: cannot create: {}", config_.data_dir, ec.message()));
+  ::chmod(config_.data_dir.c_str(), 0700);
+
+  net::TlsFiles tls;
+  BIAC_RETURN_IF_ERROR(StartTls(tls));
+  endpoints_.tls_dir = config_.tls_dir;
+
+  auto store = storage::OpenSqlite(config_.store);
+  if (!store.ok()) return store.status();
+  store_ = std::move(store).value();
+  auto audit = api::AuditSink::Open(config_.audit_path, config_.audit_key_path, config_.audit_origin);
+  if (!audit.ok()) return audit.status();
+  audit_ = std::move(audit).value();
+  BIAC_RETURN_IF_ERROR(LoadAccounts());
+
+  std::vector<fusion::Audience> audiences;
+  std::vector<std::string> names;
+  std::vector<api::AudienceProfile> profiles;
+  for (const auto& a : config_.audiences) {
+    audiences.push_back({a.name, a.user});
+    names.push_back(a.name);
+    profiles.push_back({a.name, a.user});
+  }
+  fusion_ = std::make_unique<fusion::MultiAudienceFusion>(audiences, config_.engine);
+  engine_counters_.resize(audiences.size());
+  track_counts_.resize(audiences.size());
+  acknowledged_.assign(config_.feeds.size(), 0);
+  fused_.assign(config_.feeds.size(), 0);
+  BIAC_RETURN_IF_ERROR(Replay());
+
+  hub_ = std::make_unique<api::PictureHub>(names);
+  streamer_ = std::make_unique<api::Streamer>(hub_.get(), clock_, api::StreamOptions{});
+  Publish(clock_->Now(), false);
+
+  api::ApiContext context;
+  context.node_name = config_.node_name;
+  context.audiences = profiles;
+  context.accounts = &accounts_;
+  context.store = store_.get();
+  context.hub = hub_.get();
+  context.streamer = streamer_.get();
+  context.audit = audit_.get();
+  context.clock = clock_;
+  context.web_root = config_.web_root;
+  context.sources = [this](bool with_stored) { return Sources(with_stored); };
+  context.health = [this] { return Health(); };
+  context.metrics = [this] { return Metrics(); };
+  service_ = std::make_unique<api::ApiService>(std::move(context));
+
+  net::HttpServerOptions http_options;
+  http_options.address = config_.api_address;
+  http_options.port = config_.api_port;
+  http_options.tls = tls;
+  http_options.threads = config_.api_threads;
+  auto http = net::HttpServer::Start(
+      http_options, [this](const net::HttpRequest& r) { return service_->Handle(r); },
+      [this](const net::HttpRequest& r, std::shared_ptr<net::WebSocketSession> s,
+             net::HttpResponse& refusal) { return service_->Upgrade(r, std::move(s), refusal); });
+  if (!http.ok()) return http.status();
+  http_ = std::move(http).value();
+  endpoints_.api_port = http_->port();
+  endpoints_.api_address = config_.api_address;
+
+  if (config_.cot_out) {
+    net::StreamServerOptions cot_options;
+    cot_options.address = config_.cot_address;
+    cot_options.port = config_.cot_port;
+    cot_options.tls = tls;
+    cot_options.require_client_certificate = true;
+    auto cot = net::TlsStreamServer::Start(
+        cot_options,
+        [this](const std::string& subject, const std::string& peer,
+               std::shared_ptr<net::StreamSession> session) {
+          const Timestamp now = clock_->Now();
+          api::Credentials credentials{{}, subject, now};
+          auto principal = accounts_.Authenticate(credentials);
+          const std::string what = "COT-STREAM " + peer;
+          if (!principal.ok()) {
+            audit_->Decision(now, "anonymous@" + peer, what, {}, false, principal.error().message());
+            return false;
+          }
+          const auto audience = service_->AudienceOf(*principal);
+          if (!audience) {
+            audit_->Decision(now, principal->user, what, {}, false, "no audience");
+            return false;
+          }
+          audit_->Decision(now, principal->user, what, {}, true,
+                           "CoT stream of audience " + config_.audiences[*audience].name);
+          std::lock_guard lock(cot_mutex_);
+          cot_clients_.push_back({std::move(session), *audience, principal->user, {}});
+          return true;
+        },
+        nullptr);
+    if (!cot.ok()) return cot.status();
+    cot_server_ = std::move(cot).value();
+    endpoints_.cot_port = cot_server_->port();
+    cot_thread_ = std::thread([this] { CotLoop(); });
+  }
+
+  for (size_t i = 0; i < config_.feeds.size(); ++i) {
+    const FeedConfig& feed = config_.feeds[i];
+    auto decoder = FeedDecoder::Create(feed.source);
+    if (!decoder.ok()) {
+      return InvalidArgument(fmt::format("{}: feed {}: {}", config_.file, feed.source.source,
+                                         decoder.error().message()));
+    }
+    ingests_.push_back(std::make_unique<FeedIngest>(feed, i, std::move(decoder).value(), &queue_, clock_));
+  }
+  fusion_thread_ = std::thread([this] { FusionLoop(); });
+  for (size_t i = 0; i < config_.feeds.size(); ++i) {
+    auto listener = net::FeedListener::Start(config_.feeds[i].source.source,
+                                             config_.feeds[i].endpoint, ingests_[i].get());
+    if (!listener.ok()) {
+      return InvalidArgument(fmt::format("feed {}: {}", config_.feeds[i].source.source,
+                                         listener.error().message()));
+    }
+    endpoints_.feed_ports.emplace_back(config_.feeds[i].source.source,
+                                       (*listener)->bound_port());
+    listeners_.push_back(std::move(listener).value());
+  }
+  return Status::Ok();
+}
+
+void Node::Impl::Ingest(std::deque<IngestQueue::Batch>& batches) {
+  for (IngestQueue::Batch& batch : batches) {
+    for (model::Observation& o : batch.observations) o.id = next_id_++;
+    store_->AppendObservations(batch.observations, batch.arrival);
+    for (const model::Observation& o : batch.observations) fusion_->Add(o, batch.arrival);
+    std::lock_guard lock(ack_mutex_);
+    fused_[batch.source] += batch.observations.size();
+    unacknowledged_.push_back({next_id_ - 1, batch.source, batch.observations.size()});
+  }
+  batches.clear();
+}
+
+void Node::Impl::Acknowledge() {
+  const uint64_t committed = store_->committed_observation_id();
+  std::lock_guard lock(ack_mutex_);
+  while (!unacknowledged_.empty() && unacknowledged_.front().last_id <= committed) {
+    acknowledged_[unacknowledged_.front().source] += unacknowledged_.front().count;
+    unacknowledged_.pop_front();
+  }
+}
+
+void Node::Impl::Publish(Timestamp now, bool store_pictures) {
+  const auto start = std::chrono::steady_clock::now();
+  fusion_->AdvanceClock(now);
+  std::vector<model::Picture> pictures = fusion_->SnapshotAll(config_.live_pending);
+  size_t total = 0;
+  {
+    std::lock_guard lock(counters_mutex_);
+    for (size_t i = 0; i < pictures.size(); ++i) {
+      engine_counters_[i] = fusion_->counters(i);
+      track_counts_[i] = pictures[i].tracks.size();
+      total += pictures[i].tracks.size();
+    }
+  }
+  tracks_total_ = total;
+  for (size_t i = 0; i < pictures.size(); ++i) {
+    if (store_pictures) store_->PutPicture(config_.audiences[i].name, pictures[i]);
+    hub_->Publish(i, std::move(pictures[i]), now);
+  }
+  ++publications_;
+  publish_duration_.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+void Node::Impl::FusionLoop() {
+  const Duration publish_every = FromSecondsDuration(config_.publish_interval_s);
+  const Duration store_every = FromSecondsDuration(config_.picture_store_interval_s);
+  Timestamp next_publish = clock_->Now() + publish_every;
+  Timestamp next_store = clock_->Now() + store_every;
+  std::deque<IngestQueue::Batch> batches;
+  while (true) {
+    const Timestamp now = clock_->Now();
+    const Duration wait = next_publish > now ? next_publish - now : Duration(0);
+    const bool got = queue_.PopAll(batches, wait);
+    if (got) Ingest(batches);
+    Acknowledge();
+    const Timestamp after = clock_->Now();
+    if (after >= next_publish) {
+      const bool store = after >= next_store;
+      Publish(after, store);
+      next_publish = after + publish_every;
+      if (store) next_store = after + store_every;
+    }
+    if (stopping_ && !got) break;
+  }
+}
+
+Json Node::Impl::Sources(bool with_stored) const {
+  Json out = Json::array();
+  std::lock_guard lock(ack_mutex_);
+  for (size_t i = 0; i < ingests_.size(); ++i) {
+    const FeedIngest& f = *ingests_[i];
+    const FeedConfig& c = f.config();
+    const auto s = f.stats();
+    Json entry{{"name", c.source.source},
+               {"format", sim::WireFormatName(c.source.format)},
+               {"transport", net::TransportName(c.endpoint.transport)},
+               {"address", fmt::format("{}:{}", c.endpoint.host,
+                                       i < listeners_.size() ? listeners_[i]->bound_port()
+                                                             : c.endpoint.port)},
+               {"label", c.source.label_text},
+               {"records", s.records},
+               {"errors", s.errors},
+               {"framing_errors", s.framing_errors},
+               {"observations", s.observations},
+               {"fused", fused_[i]},
+               {"acknowledged", acknowledged_[i]}};
+    if (!s.last_error.empty()) entry["last_error"] = s.last_error;
+    if (with_stored) {
+      auto stored = store_->CountObservations(c.source.source);
+      if (stored.ok()) entry["stored"] = *stored;
+    }
+    if (i < listeners_.size()) {
+      const net::FeedStats fs = listeners_[i]->stats();
+      entry["bytes"] = fs.bytes;
+      entry["connected"] = fs.connected;
+      entry["connections"] = fs.connections_opened;
+      entry["kernel_drops"] = fs.kernel_drops;
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+Json Node::Impl::Health() const {
+  Json problems = Json::array();
+  const auto q = queue_.stats();
+  if (static_cast<double>(q.depth) > kQueueDegradedFraction * static_cast<double>(q.limit)) {
+    problems.push_back(fmt::format("ingest queue {} of {}", q.depth, q.limit));
+  }
+  const auto st = store_->stats();
+  if (!st.last_error.empty()) problems.push_back("store: " + st.last_error);
+  if (audit_->failures() != 0) problems.push_back("audit log append failures");
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    const net::FeedStats fs = listeners_[i]->stats();
+    if (config_.feeds[i].endpoint.transport == net::Transport::kTcpClient && !fs.connected) {
+      problems.push_back("feed " + config_.feeds[i].source.source + " not connected");
+    }
+    if (fs.kernel_drops != 0) {
+      problems.push_back(fmt::format("feed {}: {} datagrams dropped by the kernel",
+                                     config_.feeds[i].source.source, fs.kernel_drops));
+    }
+  }
+  return Json{{"status", problems.empty() ? "ok" : "degraded"},
+              {"problems", problems},
+              {"queue_depth", q.depth},
+              {"tracks", tracks_total_.load()},
+              {"store_queue", st.queue_depth},
+              {"replayed", replayed_.load()}};
+}
+
+std::string Node::Impl::Metrics() const {
+  api::MetricsWriter w;
+  {
+    std::lock_guard lock(ack_mutex_);
+    for (size_t i = 0; i < ingests_.size(); ++i) {
+      const std::string& name = config_.feeds[i].source.source;
+      const auto s = ingests_[i]->stats();
+      w.Counter("biac_feed_records_total", "Records framed from the feed.", s.records,
+                {{"source", name}});
+    }
+    for (size_t i = 0; i < ingests_.size(); ++i) {
+      w.Counter("biac_feed_errors_total", "Malformed records (framing or decoding).",
+                ingests_[i]->stats().errors, {{"source", config_.feeds[i].source.source}});
+    }
+    for (size_t i = 0; i < ingests_.size(); ++i) {
+      w.Counter("biac_observations_total", "Observations decoded from the feed.",
+                ingests_[i]->stats().observations, {{"source", config_.feeds[i].source.source}});
+    }
+    for (size_t i = 0; i < ingests_.size(); ++i) {
+      w.Counter("biac_observations_acknowledged_total",
+                "Observations committed to the store (acknowledged).", acknowledged_[i],
+                {{"source", config_.feeds[i].source.source}});
+    }
+  }
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    w.Counter("biac_feed_bytes_total", "Bytes read from the feed.", listeners_[i]->stats().bytes,
+              {{"source", config_.feeds[i].source.source}});
+  }
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    w.Counter("biac_feed_kernel_drops_total", "UDP datagrams the kernel dropped (SO_RXQ_OVFL).",
+              listeners_[i]->stats().kernel_drops, {{"source", config_.feeds[i].source.source}});
+  }
+  const auto q = queue_.stats();
+  w.Gauge("biac_ingest_queue_depth", "Observations queued for fusion.", q.depth);
+  w.Gauge("biac_ingest_queue_max_depth", "Largest ingest queue depth seen.", q.max_depth);
+  w.Gauge("biac_ingest_queue_limit", "Ingest queue limit.", q.limit);
+  w.Counter("biac_ingest_queue_full_total", "Times a listener waited on a full queue.",
+            q.full_waits);
+  w.Counter("biac_ingest_queue_blocked_seconds_total", "Time listeners waited on a full queue.",
+            q.blocked_s);
+  {
+    std::lock_guard lock(counters_mutex_);
+    for (size_t i = 0; i < track_counts_.size(); ++i) {
+      w.Gauge("biac_tracks", "Tracks in the audience's picture.", track_counts_[i],
+              {{"audience", config_.audiences[i].name}});
+    }
+    for (size_t i = 0; i < engine_counters_.size(); ++i) {
+      w.Counter("biac_fusion_too_late_total", "Observations that arrived after their time was committed.",
+                engine_counters_[i].too_late, {{"audience", config_.audiences[i].name}});
+    }
+    for (size_t i = 0; i < engine_counters_.size(); ++i) {
+      w.Counter("biac_fusion_applied_total", "Observations applied by the audience's engine.",
+                engine_counters_[i].applied, {{"audience", config_.audiences[i].name}});
+    }
+  }
+  w.Gauge("biac_fusion_views", "Fusion engines running (distinct audience views).",
+          fusion_->view_count());
+  w.Histogram("biac_publish_duration_seconds", "Time to snapshot and publish every picture.",
+              publish_duration_);
+  const auto st = store_->stats();
+  w.Gauge("biac_store_queue_depth", "Rows queued for the store writer.", st.queue_depth);
+  w.Counter("biac_store_commits_total", "Store transactions committed.", st.commits);
+  w.Counter("biac_store_failed_commits_total", "Store transactions that failed.", st.failed_commits);
+  w.Gauge("biac_store_last_commit_seconds", "Duration of the last store transaction.",
+          st.last_commit_ms / 1000.0);
+  const auto hs = http_->stats();
+  w.Gauge("biac_http_connections_open", "HTTPS connections open.", hs.connections_open);
+  w.Counter("biac_http_requests_total", "HTTP requests handled.", hs.requests);
+  w.Counter("biac_http_tls_failures_total", "Failed TLS handshakes.", hs.tls_failures);
+  const auto ss = streamer_->stats();
+  w.Gauge("biac_stream_clients", "WebSocket stream clients.", ss.clients);
+  w.Counter("biac_stream_messages_total", "Stream messages sent.", ss.messages);
+  w.Counter("biac_stream_bytes_total", "Stream bytes sent.", ss.bytes);
+  w.Counter("biac_stream_skipped_rounds_total",
+            "Client rounds skipped because the client's queue was full (coalesced).",
+            ss.skipped_rounds);
+  w.Histogram("biac_observation_to_client_seconds",
+              "From a track's data time to its update being queued for a client.",
+              streamer_->latency());
+  w.Counter("biac_cot_events_total", "CoT events sent to TAK clients.", cot_events_.load());
+  w.Counter("biac_audit_entries_total", "Entries in the audit log.", audit_->entries());
+  w.Gauge("biac_resident_memory_bytes", "Resident set size of the node.", ResidentBytes());
+  return w.text();
+}
+
+void Node::Impl::CotLoop() {
+  uint64_t seen = 0;
+  const api::ExportContext base{config_.node_name, Timestamp(), 60};
+  while (!stopping_) {
+    seen = hub_->WaitNewer(seen, std::chrono::milliseconds(200));
+    if (stopping_) break;
+    std::lock_guard lock(cot_mutex_);
+    std::erase_if(cot_clients_, [](const CotClient& c) { return !c.session->open(); });
+    const Timestamp now = clock_->Now();
+    for (CotClient& client : cot_clients_) {
+      if (client.session->queued_bytes() > (size_t{1} << 20)) continue;  // slow: coalesce
+      const auto latest = hub_->Latest(client.audience);
+      std::string bytes;
+      std::vector<std::pair<uint64_t, int64_t>> updates;
+      api::ExportContext context = base;
+      context.now = now;
+      for (const model::FusedTrack& t : latest->picture.tracks) {
+        auto it = client.sent.find(t.id);
+        if (it != client.sent.end() && it->second == t.time.nanos()) continue;
+        bytes += api::TrackToCotEvent(t, context);
+        updates.emplace_back(t.id, t.time.nanos());
+      }
+      if (bytes.empty()) continue;
+      if (client.session->Send(std::move(bytes))) {
+        for (const auto& [id, time] : updates) client.sent[id] = time;
+        cot_events_ += updates.size();
+      }
+    }
+  }
+}
+
+void Node::Impl::Stop() {
+  if (stopped_.exchange(true)) return;
+  for (auto& listener : listeners_) listener->Stop();
+  stopping_ = true;
+  queue_.Close();
+  if (fusion_thread_.joinable()) fusion_thread_.join();
+  if (cot_thread_.joinable()) cot_thread_.join();
+  if (hub_) {
+    Publish(clock_->Now(), true);
+    hub_->Close();
+  }
+  if (streamer_) streamer_->Stop();
+  if (cot_server_) cot_server_->Stop();
+  if (http_) http_->Stop();
+  if (store_) {
+    if (const Status s = store_->Flush(); !s.ok()) log::Error("store: {}", s.message());
+    Acknowledge();
+  }
+  if (audit_) (void)audit_->Checkpoint();
+}
+
+Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Node::~Node() { Stop(); }
+void Node::Stop() { impl_->Stop(); }
+const NodeEndpoints& Node::endpoints() const { return impl_->endpoints(); }
+std::vector<std::pair<std::string, size_t>> Node::TrackCounts() const {
+  return impl_->TrackCounts();
+}
+
+Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& config, const Clock* clock) {
+  auto impl = std::make_unique<Impl>(config, clock);
+  if (const Status s = impl->Start(); !s.ok()) {
+    impl->Stop();
+    return s;
+  }
+  return std::unique_ptr<Node>(new Node(std::move(impl)));
+}
+
+}  // namespace biac::app

@@ -1,0 +1,679 @@
+#include "biac/storage/store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "biac/labels/label.h"
+#include "biac/model/picture_json.h"
+#include "biac/storage/observation_codec.h"
+
+namespace biac::storage {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const Timestamp kT0 = Timestamp::FromNanos(1'780'000'000'000'000'000LL);  // 2026-05-28
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "biac_storage_XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string File(std::string_view name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+StoreOptions Options(const std::string& path) {
+  StoreOptions options;
+  options.path = path;
+  options.commit_interval = milliseconds(5);
+  options.retention_hours = 0;
+  return options;
+}
+
+std::unique_ptr<Store> MustOpen(const StoreOptions& options) {
+  Result<std::unique_ptr<Store>> store = OpenSqlite(options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+labels::Label MustParse(std::string_view text) {
+  Result<labels::Label> label = labels::Parse(text);
+  EXPECT_TRUE(label.ok()) << label.status().ToString();
+  return label.ok() ? *label : labels::Label();
+}
+
+const labels::Label& RelLabel() {
+  static const labels::Label label = MustParse("SECRET//REL TO USA, JPN");
+  return label;
+}
+
+model::Observation MakeObservation(uint64_t id, std::string source) {
+  model::Observation o;
+  o.id = id;
+  o.time = kT0 + seconds(id);
+  o.source = std::move(source);
+  o.sensor = "rx1";
+  o.source_kind = model::SourceKind::kAis;
+  o.position = {26.0 + 1e-6 * static_cast<double>(id), 127.5, 0};
+  o.position_covariance = Eigen::Matrix3d::Identity() * 100;
+  o.identity.mmsi = static_cast<uint32_t>(431000000 + id);
+  o.label = RelLabel();
+  return o;
+}
+
+model::FusedTrack MakeTrack(uint64_t id, Timestamp time, double lat, double lon) {
+  model::FusedTrack t;
+  t.id = id;
+  t.time = time;
+  t.position = {lat, lon, 0};
+  t.velocity_enu = Eigen::Vector3d(1, 2, 0);
+  t.covariance = Eigen::Matrix<double, 6, 6>::Identity();
+  t.identity.mmsi = static_cast<uint32_t>(id);
+  t.domain = model::Domain::kSea;
+  t.label = RelLabel();
+  t.sources = {"ais-naha"};
+  t.provenance = {id, id + 1};
+  t.updates = 2;
+  return t;
+}
+
+// --- observations ----------------------------------------------------------------------------
+
+TEST(SqliteStore, ObservationsRoundTripAndWatermark) {
+  TempDir dir;
+  auto store = MustOpen(Options(dir.File("store.db")));
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->committed_observation_id(), 0u);
+  std::vector<model::Observation> batch;
+  for (uint64_t id = 1; id <= 100; ++id) batch.push_back(MakeObservation(id, id % 3 ? "a" : "b"));
+  batch[7].sensor_relative.emplace();
+  batch[7].sensor_relative->range_m = 5000;
+  store->AppendObservations(std::span(batch).first(60), kT0);
+  store->AppendObservations(std::span(batch).subspan(60), kT0 + seconds(10));
+  ASSERT_TRUE(store->WaitCommitted(100, seconds(30)));
+  EXPECT_EQ(store->committed_observation_id(), 100u);
+  EXPECT_EQ(*store->MaxObservationId(), 100u);
+  EXPECT_EQ(*store->CountObservations(""), 100u);
+  EXPECT_EQ(*store->CountObservations("b"), 33u);  // multiples of 3 up to 99
+  EXPECT_EQ(*store->CountObservations("a"), 67u);
+  EXPECT_EQ(*store->CountObservations("none"), 0u);
+
+  const uint64_t wanted[] = {99, 8, 8, 1000, 1};
+  Result<std::vector<model::Observation>> by_id = store->ObservationsById(wanted);
+  ASSERT_TRUE(by_id.ok()) << by_id.status().ToString();
+  ASSERT_EQ(by_id->size(), 3u);
+  EXPECT_TRUE(SameObservation((*by_id)[0], batch[0]));
+  EXPECT_TRUE(SameObservation((*by_id)[1], batch[7]));
+  EXPECT_TRUE(SameObservation((*by_id)[2], batch[98]));
+
+  // Arrival filter and paging by id.
+  Result<std::vector<StoredObservation>> since = store->ObservationsSince(kT0 + seconds(5), 0, 15);
+  ASSERT_TRUE(since.ok()) << since.status().ToString();
+  ASSERT_EQ(since->size(), 15u);
+  EXPECT_EQ(since->front().observation.id, 61u);
+  EXPECT_EQ(since->front().arrival, kT0 + seconds(10));
+  EXPECT_EQ(since->back().observation.id, 75u);
+  since = store->ObservationsSince(kT0 + seconds(5), 75, 1000);
+  ASSERT_TRUE(since.ok());
+  ASSERT_EQ(since->size(), 25u);
+  EXPECT_EQ(since->front().observation.id, 76u);
+  EXPECT_TRUE(SameObservation(since->back().observation, batch[99]));
+  since = store->ObservationsSince(kT0, 0, 1000);
+  ASSERT_TRUE(since.ok());
+  EXPECT_EQ(since->size(), 100u);
+  since = store->ObservationsSince(kT0 + seconds(11), 0, 1000);
+  ASSERT_TRUE(since.ok());
+  EXPECT_TRUE(since->empty());
+
+  const StoreStats stats = store->stats();
+  EXPECT_EQ(stats.committed_observations, 100u);
+  EXPECT_EQ(stats.queued, 100u);
+  EXPECT_EQ(stats.queue_depth, 0u);
+  EXPECT_EQ(stats.failed_commits, 0u);
+  EXPECT_GE(stats.commits, 1u);
+}
+
+TEST(SqliteStore, ReopenResumesIdsAndKeepsData) {
+  TempDir dir;
+  const StoreOptions options = Options(dir.File("store.db"));
+  {
+    auto store = MustOpen(options);
+    std::vector<model::Observation> batch = {MakeObservation(41, "a"), MakeObservation(42, "a")};
+    store->AppendObservations(batch, kT0);
+  }  // the destructor flushes
+  auto store = MustOpen(options);
+  EXPECT_EQ(*store->MaxObservationId(), 42u);
+  EXPECT_EQ(store->committed_observation_id(), 42u);
+  EXPECT_EQ(*store->CountObservations("a"), 2u);
+  // Pruning everything keeps the resume point (ids are never reused).
+  ASSERT_TRUE(store->PruneOlderThan(kT0 + seconds(1)).ok());
+  EXPECT_EQ(*store->CountObservations(""), 0u);
+  EXPECT_EQ(*store->MaxObservationId(), 42u);
+}
+
+TEST(SqliteStore, RefusesNewerSchemaAndForeignFiles) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  { auto store = MustOpen(Options(path)); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 7", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  Result<std::unique_ptr<Store>> store = OpenSqlite(Options(path));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().message(),
+            path + ": schema version 7 is newer than this biac supports (1); use a newer biac");
+
+  const std::string foreign = dir.File("other.db");
+  ASSERT_EQ(sqlite3_open(foreign.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  store = OpenSqlite(Options(foreign));
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message().find("not a biac store"), std::string::npos);
+
+  store = OpenSqlite(Options(dir.File("missing-dir/store.db")));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().message().rfind(dir.File("missing-dir/store.db") + ": open: ", 0), 0u)
+      << store.error().message();
+}
+
+TEST(SqliteStore, WriteErrorsNameFileAndStatementAndAreRetried) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  auto store = MustOpen(Options(path));
+  // A duplicate id violates the primary key: the commit fails, is counted, and the
+  // watermark stays where it was.
+  std::vector<model::Observation> first = {MakeObservation(5, "a")};
+  store->AppendObservations(first, kT0);
+  ASSERT_TRUE(store->Flush().ok());
+  store->AppendObservations(first, kT0);
+  const Status flushed = store->Flush();
+  ASSERT_FALSE(flushed.ok());
+  EXPECT_EQ(flushed.message(),
+            path + ": insert observation: UNIQUE constraint failed: observations.id");
+  EXPECT_EQ(store->committed_observation_id(), 5u);
+  const StoreStats stats = store->stats();
+  EXPECT_GE(stats.failed_commits, 1u);
+  EXPECT_EQ(stats.last_error, flushed.message());
+  EXPECT_EQ(stats.queue_depth, 1u);
+  // Deleting a file from under an open store is out of scope; the writer gives up on the
+  // poisoned batch only when the store closes (store.h): that is what ends this test.
+}
+
+// --- pictures --------------------------------------------------------------------------------
+
+TEST(SqliteStore, PictureRoundTripReplaceAndHistory) {
+  TempDir dir;
+  StoreOptions options = Options(dir.File("store.db"));
+  options.history_interval_s = 5;
+  auto store = MustOpen(options);
+  model::Picture p1{
+      kT0, {MakeTrack(1, kT0, 26, 127), MakeTrack(2, kT0, 27, 128), MakeTrack(3, kT0, 28, 129)}};
+  store->PutPicture("usa", p1);
+  ASSERT_TRUE(store->Flush().ok());
+  Result<model::Picture> current = store->CurrentPicture("usa");
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  EXPECT_EQ(model::PictureToJson(*current), model::PictureToJson(p1));
+  Result<model::Picture> none = store->CurrentPicture("jpn");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->tracks.empty());
+
+  // 2 s later: track 1 moved (no history row yet: interval 5 s), track 2 unchanged, track 3
+  // ended (its last state is already its history row), track 4 new.
+  const Timestamp t2 = kT0 + seconds(2);
+  model::Picture p2{
+      t2, {MakeTrack(1, t2, 26.1, 127), MakeTrack(2, kT0, 27, 128), MakeTrack(4, t2, 30, 130)}};
+  store->PutPicture("usa", p2);
+  ASSERT_TRUE(store->Flush().ok());  // written one by one, none replaced
+  // 6 s: track 1 moves again (6 s after its history row: a new row); track 2 ends with a
+  // state (time kT0) already in its history; track 4 moves 4 s after its row: none.
+  const Timestamp t6 = kT0 + seconds(6);
+  model::Picture p3{t6, {MakeTrack(1, t6, 26.2, 127), MakeTrack(4, t6, 30.1, 130)}};
+  store->PutPicture("usa", p3);
+  ASSERT_TRUE(store->Flush().ok());  // written one by one, none replaced
+  // 7 s: everything ends; track 4's last state (t6) is written as its final row.
+  model::Picture p4{kT0 + seconds(7), {}};
+  store->PutPicture("usa", p4);
+  ASSERT_TRUE(store->Flush().ok());
+
+  current = store->CurrentPicture("usa");
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->time, kT0 + seconds(7));
+  EXPECT_TRUE(current->tracks.empty());
+
+  auto times = [](const std::vector<model::FusedTrack>& tracks) {
+    std::vector<std::pair<uint64_t, int64_t>> out;
+    for (const auto& t : tracks) out.emplace_back(t.id, (t.time - kT0).count() / 1'000'000'000);
+    return out;
+  };
+  Result<std::vector<model::FusedTrack>> h1 =
+      store->History("usa", 1, kT0, kT0 + seconds(100), 100);
+  ASSERT_TRUE(h1.ok()) << h1.status().ToString();
+  using Rows = std::vector<std::pair<uint64_t, int64_t>>;
+  EXPECT_EQ(times(*h1), (Rows{{1, 0}, {1, 6}}));  // t=6 is both interval and end state
+  EXPECT_EQ(times(*store->History("usa", 4, kT0, kT0 + seconds(100), 100)), (Rows{{4, 2}, {4, 6}}));
+  EXPECT_EQ(times(*store->History("usa", 3, kT0, kT0 + seconds(100), 100)), (Rows{{3, 0}}));
+  EXPECT_EQ(times(*store->History("usa", 1, kT0 + seconds(1), kT0 + seconds(100), 100)),
+            (Rows{{1, 6}}));
+  EXPECT_EQ(times(*store->History("usa", 1, kT0, kT0 + seconds(100), 1)), (Rows{{1, 0}}));
+  Result<std::vector<model::FusedTrack>> window =
+      store->HistoryWindow("usa", kT0, kT0 + seconds(6), 100);
+  ASSERT_TRUE(window.ok());
+  EXPECT_EQ(times(*window), (Rows{{1, 0}, {2, 0}, {3, 0}, {4, 2}, {1, 6}, {4, 6}}));
+  // The stored rows are the tracks exactly.
+  EXPECT_EQ(model::FusedTrackToJson((*h1)[1]), model::FusedTrackToJson(p3.tracks[0]));
+  EXPECT_GE(store->stats().track_rows, 9u);
+}
+
+TEST(SqliteStore, PictureSurvivesReopenAndViewsAreSeparate) {
+  TempDir dir;
+  const StoreOptions options = Options(dir.File("store.db"));
+  model::Picture usa{kT0, {MakeTrack(1, kT0, 26, 127), MakeTrack(2, kT0, 27, 128)}};
+  model::Picture jpn{kT0, {MakeTrack(1, kT0, 35, 139)}};
+  {
+    auto store = MustOpen(options);
+    store->PutPicture("usa", usa);
+    store->PutPicture("jpn", jpn);
+  }
+  auto store = MustOpen(options);
+  EXPECT_EQ(model::PictureToJson(*store->CurrentPicture("usa")), model::PictureToJson(usa));
+  EXPECT_EQ(model::PictureToJson(*store->CurrentPicture("jpn")), model::PictureToJson(jpn));
+  EXPECT_EQ(*store->CurrentInBox("usa", 120, 20, 130, 30), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(*store->CurrentInBox("jpn", 120, 20, 130, 30), (std::vector<uint64_t>{}));
+  // After the reopen the writer reloads the view: a picture without track 2 removes it.
+  model::Picture usa2{kT0 + seconds(1), {MakeTrack(1, kT0 + seconds(1), 26.5, 127.5)}};
+  store->PutPicture("usa", usa2);
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(model::PictureToJson(*store->CurrentPicture("usa")), model::PictureToJson(usa2));
+  EXPECT_EQ(*store->CurrentInBox("usa", 120, 20, 130, 30), (std::vector<uint64_t>{1}));
+}
+
+std::vector<uint64_t> BruteForceInBox(const model::Picture& p, double west, double south,
+                                      double east, double north) {
+  std::vector<uint64_t> ids;
+  for (const auto& t : p.tracks) {
+    const double lat = t.position.latitude_deg;
+    const double lon = t.position.longitude_deg;
+    const bool lon_in = west <= east ? (lon >= west && lon <= east) : (lon >= west || lon <= east);
+    if (lon_in && lat >= south && lat <= north) ids.push_back(t.id);
+  }
+  return ids;
+}
+
+TEST(SqliteStore, BoxQueryMatchesBruteForceIncludingAntimeridian) {
+  TempDir dir;
+  auto store = MustOpen(Options(dir.File("store.db")));
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> lat(-89.0, 89.0);
+  std::uniform_real_distribution<double> lon(-180.0, 180.0);
+  std::uniform_real_distribution<double> near_am(-1.0, 1.0);
+  std::uniform_real_distribution<double> step(-0.2, 0.2);
+  model::Picture picture{kT0, {}};
+  for (uint64_t id = 1; id <= 1500; ++id) {
+    double x = lon(rng);
+    if (id % 5 == 0)
+      x = near_am(rng) > 0 ? 180 - std::abs(near_am(rng)) : -180 + std::abs(near_am(rng));
+    picture.tracks.push_back(MakeTrack(id, kT0, lat(rng), x));
+  }
+  picture.tracks.push_back(MakeTrack(2000, kT0, 10, 180));
+  picture.tracks.push_back(MakeTrack(2001, kT0, 10, -180));
+  picture.tracks.push_back(MakeTrack(2002, kT0, 10, 175));
+  auto check = [&](const model::Picture& p) {
+    std::uniform_real_distribution<double> size(0.01, 40);
+    for (int q = 0; q < 100; ++q) {
+      double west = lon(rng);
+      double east = west + size(rng);
+      if (east > 180) east -= 360;  // crosses: west > east
+      if (q % 4 == 0) {             // boxes around the antimeridian
+        west = 180 - size(rng) / 10;
+        east = -180 + size(rng) / 10;
+      }
+      const double south = lat(rng);
+      const double north = std::min(90.0, south + size(rng));
+      Result<std::vector<uint64_t>> ids = store->CurrentInBox("v", west, south, east, north);
+      ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+      EXPECT_EQ(*ids, BruteForceInBox(p, west, south, east, north))
+          << "box " << west << " " << south << " " << east << " " << north;
+    }
+    // Longitudes 180 and -180 are both inside a box across the antimeridian.
+    const std::vector<uint64_t> across = *store->CurrentInBox("v", 170, 9.99, -170, 10.01);
+    EXPECT_EQ(across, BruteForceInBox(p, 170, 9.99, -170, 10.01));
+  };
+  store->PutPicture("v", picture);
+  ASSERT_TRUE(store->Flush().ok());
+  check(picture);
+  EXPECT_EQ(*store->CurrentInBox("v", 170, 9.99, -170, 10.01),
+            (std::vector<uint64_t>{2000, 2001, 2002}));
+  // Move every track a little (some leave their R*Tree box, most stay inside it), drop some.
+  model::Picture moved{kT0 + seconds(1), {}};
+  for (const auto& t : picture.tracks) {
+    if (t.id % 7 == 0) continue;
+    double x = t.position.longitude_deg + step(rng);
+    if (x > 180) x -= 360;
+    if (x < -180) x += 360;
+    moved.tracks.push_back(MakeTrack(
+        t.id, kT0 + seconds(1), std::clamp(t.position.latitude_deg + step(rng), -90.0, 90.0), x));
+  }
+  store->PutPicture("v", moved);
+  ASSERT_TRUE(store->Flush().ok());
+  check(moved);
+}
+
+// --- small tables ----------------------------------------------------------------------------
+
+TEST(SqliteStore, AccountsTokensAreasAlerts) {
+  TempDir dir;
+  auto store = MustOpen(Options(dir.File("store.db")));
+  Store::AccountRow alice{"alice", "analyst", R"({"nation":"USA"})", "$argon2id$x", "", false};
+  Store::AccountRow bob{"bob", "admin", "{}", "", "CN=bob", true};
+  ASSERT_TRUE(store->PutAccount(bob).ok());
+  ASSERT_TRUE(store->PutAccount(alice).ok());
+  alice.role = "supervisor";
+  ASSERT_TRUE(store->PutAccount(alice).ok());  // replaces
+  Result<std::vector<Store::AccountRow>> accounts = store->ListAccounts();
+  ASSERT_TRUE(accounts.ok());
+  ASSERT_EQ(accounts->size(), 2u);
+  EXPECT_EQ((*accounts)[0].name, "alice");
+  EXPECT_EQ((*accounts)[0].role, "supervisor");
+  EXPECT_EQ((*accounts)[0].profile_json, R"({"nation":"USA"})");
+  EXPECT_EQ((*accounts)[0].password_hash, "$argon2id$x");
+  EXPECT_FALSE((*accounts)[0].disabled);
+  EXPECT_EQ((*accounts)[1].certificate_subject, "CN=bob");
+  EXPECT_TRUE((*accounts)[1].disabled);
+  EXPECT_EQ((*store->GetAccount("bob"))->role, "admin");
+  EXPECT_FALSE(store->GetAccount("carol")->has_value());
+  ASSERT_TRUE(store->DeleteAccount("bob").ok());
+  EXPECT_EQ(store->DeleteAccount("bob").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->ListAccounts()->size(), 1u);
+
+  Store::TokenRow token{"t1", "hash1", "alice", "ci", kT0, kT0 + seconds(3600), false};
+  ASSERT_TRUE(store->PutToken(token).ok());
+  ASSERT_TRUE(store->PutToken({"t2", "hash2", "bob", "", kT0, kT0, false}).ok());
+  EXPECT_EQ(store->ListTokens("")->size(), 2u);
+  Result<std::vector<Store::TokenRow>> alice_tokens = store->ListTokens("alice");
+  ASSERT_EQ(alice_tokens->size(), 1u);
+  EXPECT_EQ((*alice_tokens)[0].secret_hash, "hash1");
+  EXPECT_EQ((*alice_tokens)[0].expires, kT0 + seconds(3600));
+  EXPECT_EQ((*alice_tokens)[0].description, "ci");
+  ASSERT_TRUE(store->RevokeToken("t1").ok());
+  EXPECT_TRUE((*store->GetToken("t1"))->revoked);
+  EXPECT_FALSE((*store->GetToken("t2"))->revoked);
+  EXPECT_EQ(store->RevokeToken("t9").code(), StatusCode::kNotFound);
+
+  Result<uint64_t> a1 = store->AddArea({0, "okinawa", "alice", R"({"type":"Polygon"})", "U", kT0});
+  Result<uint64_t> a2 = store->AddArea({0, "kyushu", "bob", "{}", "U", kT0 + seconds(1)});
+  ASSERT_TRUE(a1.ok() && a2.ok());
+  EXPECT_NE(*a1, *a2);
+  Result<std::vector<Store::AreaRow>> areas = store->ListAreas("alice");
+  ASSERT_EQ(areas->size(), 1u);
+  EXPECT_EQ((*areas)[0].id, *a1);
+  EXPECT_EQ((*areas)[0].geometry_json, R"({"type":"Polygon"})");
+  EXPECT_EQ((*areas)[0].created, kT0);
+  ASSERT_TRUE(store->DeleteArea(*a1).ok());
+  EXPECT_EQ(store->DeleteArea(*a1).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->ListAreas("")->size(), 1u);
+
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store
+                    ->AddAlert({0, kT0 + seconds(i), "dark", i % 2 ? "usa" : "jpn", "U",
+                                "{\"i\":" + std::to_string(i) + "}"})
+                    .ok());
+  }
+  Result<std::vector<Store::AlertRow>> alerts = store->ListAlerts("usa", kT0, 10);
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 2u);
+  EXPECT_EQ((*alerts)[0].json, "{\"i\":3}");  // newest first
+  EXPECT_EQ((*alerts)[1].time, kT0 + seconds(1));
+  EXPECT_EQ(store->ListAlerts("", kT0 + seconds(2), 10)->size(), 3u);
+  EXPECT_EQ(store->ListAlerts("", kT0, 2)->size(), 2u);
+}
+
+// --- retention, concurrency, back-pressure ---------------------------------------------------
+
+TEST(SqliteStore, PruneRemovesOldObservationsAndHistoryOnly) {
+  TempDir dir;
+  StoreOptions options = Options(dir.File("store.db"));
+  options.history_interval_s = 1;
+  auto store = MustOpen(options);
+  std::vector<model::Observation> old_batch, new_batch;
+  for (uint64_t id = 1; id <= 30; ++id) old_batch.push_back(MakeObservation(id, "a"));
+  for (uint64_t id = 31; id <= 40; ++id) new_batch.push_back(MakeObservation(id, "b"));
+  store->AppendObservations(old_batch, kT0);
+  store->AppendObservations(new_batch, kT0 + seconds(100));
+  for (int s = 0; s < 10; ++s) {
+    const Timestamp t = kT0 + seconds(10 * s);
+    store->PutPicture("v", {t, {MakeTrack(1, t, 26, 127)}});
+    ASSERT_TRUE(store->Flush().ok());  // written one by one, none replaced
+  }
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(store->History("v", 1, kT0, kT0 + seconds(1000), 100)->size(), 10u);
+  ASSERT_TRUE(store->PruneOlderThan(kT0 + seconds(50)).ok());
+  EXPECT_EQ(*store->CountObservations(""), 10u);
+  EXPECT_EQ(*store->CountObservations("a"), 0u);
+  EXPECT_EQ(*store->CountObservations("b"), 10u);
+  EXPECT_EQ(store->ObservationsSince(Timestamp(), 0, 100)->front().observation.id, 31u);
+  Result<std::vector<model::FusedTrack>> history =
+      store->History("v", 1, kT0, kT0 + seconds(1000), 100);
+  ASSERT_EQ(history->size(), 5u);  // 50, 60, 70, 80, 90
+  EXPECT_EQ(history->front().time, kT0 + seconds(50));
+  EXPECT_EQ(store->CurrentPicture("v")->tracks.size(), 1u);  // the current table stays
+}
+
+TEST(SqliteStore, ConcurrentReadersWhileWriting) {
+  TempDir dir;
+  StoreOptions options = Options(dir.File("store.db"));
+  options.max_batch = 500;
+  auto store = MustOpen(options);
+  constexpr uint64_t kTotal = 6000;
+  constexpr uint64_t kBatch = 200;
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::atomic<bool> consistent{true};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        // The watermark read before the count can only be lower than what the count sees.
+        const uint64_t watermark = store->committed_observation_id();
+        Result<uint64_t> count = store->CountObservations("");
+        Result<uint64_t> max_id = store->MaxObservationId();
+        if (!count.ok() || !max_id.ok() || *count < watermark || *max_id < watermark) {
+          consistent = false;
+        }
+        Result<model::Picture> p = store->CurrentPicture("v");
+        if (!p.ok()) consistent = false;
+        ++reads;
+      }
+    });
+  }
+  std::vector<model::Observation> batch;
+  for (uint64_t first = 1; first <= kTotal; first += kBatch) {
+    batch.clear();
+    for (uint64_t id = first; id < first + kBatch; ++id) batch.push_back(MakeObservation(id, "a"));
+    store->AppendObservations(batch, kT0);
+    if (first % 1000 == 1) {
+      const Timestamp t = kT0 + seconds(first);
+      store->PutPicture("v", {t, {MakeTrack(1, t, 26, 127), MakeTrack(2, t, 27, 127)}});
+    }
+  }
+  ASSERT_TRUE(store->WaitCommitted(kTotal, seconds(60)));
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_TRUE(consistent.load());
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(*store->CountObservations(""), kTotal);
+}
+
+TEST(SqliteStore, AppendBlocksWhileTheQueueIsOverItsLimit) {
+  TempDir dir;
+  StoreOptions options = Options(dir.File("store.db"));
+  options.queue_limit = 100;
+  options.max_batch = 100;
+  auto store = MustOpen(options);
+  // Another connection holds the write lock, so the writer's BEGIN IMMEDIATE waits
+  // (busy_timeout) and the queue cannot drain.
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open(options.path.c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::vector<model::Observation> batch;
+  for (uint64_t id = 1; id <= 60; ++id) batch.push_back(MakeObservation(id, "a"));
+  store->AppendObservations(std::span(batch).first(30), kT0);        // queue 30
+  store->AppendObservations(std::span(batch).subspan(30, 30), kT0);  // queue 60 (< 100)
+  std::vector<model::Observation> more;
+  for (uint64_t id = 61; id <= 160; ++id) more.push_back(MakeObservation(id, "a"));
+  store->AppendObservations(std::span(more).first(50), kT0);  // 60 < 100: admitted, now 110
+  std::atomic<bool> returned{false};
+  std::thread producer([&] {
+    store->AppendObservations(std::span(more).subspan(50), kT0);  // 110 >= 100: blocks
+    returned = true;
+  });
+  // Nothing can be committed while the blocker holds the write lock, so the producer must
+  // still be blocked after the queue depth has been observed over the limit.
+  for (int i = 0; i < 50 && store->stats().queue_depth < 110; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(store->stats().queue_depth, 110u);
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_FALSE(returned.load());
+  EXPECT_EQ(store->committed_observation_id(), 0u);
+  ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(blocker);
+  producer.join();
+  EXPECT_TRUE(returned.load());
+  ASSERT_TRUE(store->WaitCommitted(160, seconds(30)));
+  EXPECT_EQ(*store->CountObservations(""), 160u);  // nothing dropped
+}
+
+TEST(SqliteStore, ANewerPictureReplacesTheQueuedOneOfItsView) {
+  TempDir dir;
+  StoreOptions options = Options(dir.File("store.db"));
+  auto store = MustOpen(options);
+  // Hold the writer (another connection's write lock) so that the pictures stay queued.
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open(options.path.c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const Timestamp t1 = kT0 + seconds(1);
+  const Timestamp t2 = kT0 + seconds(2);
+  store->PutPicture("usa", {kT0, {MakeTrack(1, kT0, 26, 127), MakeTrack(9, kT0, 20, 120)}});
+  store->PutPicture("jpn", {kT0, {MakeTrack(1, kT0, 35, 139)}});
+  store->PutPicture("usa", {t1, {MakeTrack(1, t1, 26.1, 127)}});
+  const model::Picture usa{t2, {MakeTrack(1, t2, 26.2, 127), MakeTrack(2, t2, 27, 128)}};
+  store->PutPicture("usa", usa);
+  EXPECT_EQ(store->stats().superseded_pictures, 2u);
+  EXPECT_EQ(store->stats().queue_depth, 3u);  // usa (2 tracks) and jpn (1 track)
+  ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(blocker);
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(model::PictureToJson(*store->CurrentPicture("usa")), model::PictureToJson(usa));
+  EXPECT_EQ(store->CurrentPicture("jpn")->tracks.size(), 1u);
+  // Only the newest usa picture was written: one history row per track, none for track 9.
+  Result<std::vector<model::FusedTrack>> window =
+      store->HistoryWindow("usa", kT0, kT0 + seconds(10), 100);
+  ASSERT_TRUE(window.ok());
+  ASSERT_EQ(window->size(), 2u);
+  EXPECT_EQ((*window)[0].time, t2);
+  EXPECT_EQ((*window)[1].id, 2u);
+}
+
+// --- kill -9 ---------------------------------------------------------------------------------
+
+TEST(SqliteStore, KillNineLosesNoAcknowledgedObservation) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The child: append as fast as it can and report each new watermark.
+    close(pipe_fds[0]);
+    StoreOptions options = Options(path);
+    options.max_batch = 2000;  // many small commits: the kill lands between two of them
+    options.queue_limit = 10000;
+    Result<std::unique_ptr<Store>> opened = OpenSqlite(options);
+    if (!opened.ok()) _exit(2);
+    Store& store = **opened;
+    std::vector<model::Observation> batch;
+    uint64_t next = 1;
+    uint64_t reported = 0;
+    for (;;) {
+      batch.clear();
+      for (int i = 0; i < 500; ++i) batch.push_back(MakeObservation(next++, "a"));
+      store.AppendObservations(batch, kT0);
+      const uint64_t watermark = store.committed_observation_id();
+      if (watermark != reported) {
+        reported = watermark;
+        if (write(pipe_fds[1], &watermark, sizeof(watermark)) != sizeof(watermark)) _exit(3);
+      }
+    }
+  }
+  close(pipe_fds[1]);
+  uint64_t last = 0;
+  uint64_t value = 0;
+  int reports = 0;
+  // Kill it mid-load, after a few commits.
+  while (reports < 8 && read(pipe_fds[0], &value, sizeof(value)) == sizeof(value)) {
+    last = value;
+    ++reports;
+  }
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  // Watermarks already in the pipe were acknowledged before the kill: read them too.
+  while (read(pipe_fds[0], &value, sizeof(value)) == sizeof(value)) last = value;
+  close(pipe_fds[0]);
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited with " << WEXITSTATUS(wstatus);
+  ASSERT_GT(last, 0u);
+
+  auto store = MustOpen(Options(path));
+  ASSERT_NE(store, nullptr);
+  Result<uint64_t> max_id = store->MaxObservationId();
+  ASSERT_TRUE(max_id.ok());
+  EXPECT_GE(*max_id, last);
+  const uint64_t last_id[] = {last};
+  Result<std::vector<model::Observation>> newest = store->ObservationsById(last_id);
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  ASSERT_EQ(newest->size(), 1u);
+  EXPECT_TRUE(SameObservation(newest->front(), MakeObservation(last, "a")));
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  // Ids are 1, 2, ...: every id <= last is present when there are `last` distinct rows <= it.
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM observations WHERE id BETWEEN 1 AND ?1",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_int64(stmt, 1, static_cast<sqlite3_int64>(last));
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(static_cast<uint64_t>(sqlite3_column_int64(stmt, 0)), last);
+  sqlite3_finalize(stmt);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "ok");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace biac::storage

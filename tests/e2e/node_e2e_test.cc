@@ -1,0 +1,566 @@
+// End to end against the real node binary over real sockets (issue 5 §4): a `biac serve`
+// process started by the test, fed by the two-nation scenario over loopback (AIS over UDP,
+// Beast over TCP, ASTERIX over UDP), queried over HTTPS, WebSocket and CoT-over-TLS.
+//
+// One node serves the whole suite (tests run in order): security, per-audience separation
+// in every output, bad feeds and slow clients, then kill -9 and restart, then the audit log.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "biac/app/feed_decode.h"
+#include "biac/app/feeder.h"
+#include "biac/base/clock.h"
+#include "biac/labels/label.h"
+#include "biac/net/http/client.h"
+#include "biac/net/http/tls.h"
+#include "biac/sim/multisource.h"
+#include "biac/sim/wire_feed.h"
+#include "tests/e2e/node_process.h"
+
+namespace biac::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+std::string g_binary;  // the biac executable (argv[1])
+
+constexpr char kUsPassword[] = "us-analyst-e2e-password";
+constexpr char kJpnPassword[] = "jpn-analyst-e2e-password";
+constexpr char kAdminPassword[] = "admin-e2e-password";
+
+std::string Basic(const std::string& user, const std::string& password) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string in = user + ":" + password;
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
+  }
+  if (i + 1 == in.size()) {
+    const uint32_t v = uint8_t(in[i]) << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return "Basic " + out;
+}
+
+std::string TomlString(const std::string& s) { return Json(s).dump(); }
+
+std::string TomlStrings(const std::vector<std::string>& v) { return Json(v).dump(); }
+
+class NodeE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(fs::temp_directory_path() / fmt::format("biac-e2e-{}", ::getpid()));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_);
+    // The small two-nation scenario, started 40 s ago and sent at twice real time: 40 s of
+    // data arrive in 20 s, ending near the present.
+    const int64_t now_s = SystemClock::Instance().Now().nanos() / 1'000'000'000;
+    sim::BilateralOptions options;
+    options.ships = 30;
+    options.aircraft = 10;
+    options.duration_s = 600;
+    options.name = "kyushu-okinawa-small";
+    options.start = Timestamp::FromNanos((now_s - 40) * 1'000'000'000);
+    auto scenario = sim::GenerateBilateral(options);
+    ASSERT_TRUE(scenario.ok()) << scenario.error().message();
+    scenario_ = new sim::MultiSourceScenario(std::move(scenario).value());
+    auto feed = sim::BuildWireFeed(*scenario_);
+    ASSERT_TRUE(feed.ok()) << feed.error().message();
+    feed_ = new sim::WireFeed(std::move(feed).value());
+    WriteConfig();
+    node_ = new NodeProcess(g_binary, config_path());
+    const Status started = node_->Start();
+    ASSERT_TRUE(started.ok()) << started.message();
+    // Client certificates from the node's CA, and one from a CA the node does not know.
+    const std::string tls = *dir_ + "/data/tls";
+    ASSERT_TRUE(net::IssueClientCertificate(tls, "tak-jpn", *dir_ + "/tak-jpn", 1).ok());
+    ASSERT_TRUE(net::IssueClientCertificate(tls, "tak-us", *dir_ + "/tak-us", 1).ok());
+    auto other = net::EnsureLocalCa(*dir_ + "/other-ca", {"localhost"});
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(net::IssueClientCertificate(*dir_ + "/other-ca", "jpn-analyst",
+                                            *dir_ + "/forged-jpn", 1)
+                    .ok());
+    StartFeeder(20.0);
+  }
+
+  static void TearDownTestSuite() {
+    if (feeder_) feeder_->Stop();
+    delete feeder_;
+    if (node_) node_->Kill();
+    delete node_;
+    delete feed_;
+    delete scenario_;
+    if (dir_ && ::getenv("BIAC_E2E_KEEP") == nullptr) fs::remove_all(*dir_);
+    delete dir_;
+  }
+
+  static std::string config_path() { return *dir_ + "/node.toml"; }
+
+  static void WriteConfig() {
+    std::ofstream out(config_path());
+    out << "[node]\nname = \"e2e\"\ndata_dir = \"data\"\n"
+        << "[api]\nlisten = \"127.0.0.1:0\"\n"
+        << "[cot_out]\nlisten = \"127.0.0.1:0\"\n"
+        << "[fusion]\nlag_s = 60\npublish_interval_ms = 100\nrestart_replay_s = 3600\n";
+    for (const sim::Audience& a : scenario_->audiences) {
+      out << "[[audience]]\nname = " << TomlString(a.name)
+          << "\nclearance = " << TomlString(std::string(labels::LevelName(a.user.clearance)))
+          << "\nnationality = " << TomlString(a.user.nationality)
+          << "\naffiliations = " << TomlStrings(a.user.affiliations)
+          << "\nsci = " << TomlStrings(a.user.sci) << "\ncaveats = " << TomlStrings(a.user.caveats)
+          << "\n";
+    }
+    out << "[[user]]\nname = \"us-analyst\"\naudience = \"us-analyst\"\npassword = \"" << kUsPassword
+        << "\"\ncertificate_subject = \"tak-us\"\n"
+        << "[[user]]\nname = \"jpn-analyst\"\naudience = \"jpn-analyst\"\npassword = \""
+        << kJpnPassword << "\"\ncertificate_subject = \"tak-jpn\"\n"
+        << "[[user]]\nname = \"admin\"\nrole = \"admin\"\naudience = \"us-analyst\"\npassword = \""
+        << kAdminPassword << "\"\n";
+    for (const sim::WireSourceConfig& w : feed_->sources) {
+      const app::FeedSourceConfig s = app::FeedSourceConfigFrom(w);
+      out << "[[feed]]\nname = " << TomlString(s.source)
+          << "\nformat = " << TomlString(std::string(sim::WireFormatName(s.format)))
+          << "\ntransport = \"" << (w.transport == sim::WireTransport::kUdp ? "udp" : "tcp-server")
+          << "\"\nlisten = \"127.0.0.1:0\"\nlabel = " << TomlString(s.label_text) << "\n";
+      if (!s.sensor.empty()) out << "sensor = " << TomlString(s.sensor) << "\n";
+      if (s.range_sigma_m > 0) out << "range_sigma_m = " << s.range_sigma_m << "\n";
+      if (s.azimuth_sigma_deg > 0) out << "azimuth_sigma_deg = " << s.azimuth_sigma_deg << "\n";
+      if (s.beast_gps_timestamps) out << "beast_gps_timestamps = true\n";
+      for (const auto& site : s.sites) {
+        out << fmt::format("[[feed.site]]\nsac = {}\nsic = {}\nlat = {:.9f}\nlon = {:.9f}\nalt = {:.3f}\n",
+                           site.sac, site.sic, site.position.latitude_deg,
+                           site.position.longitude_deg, site.position.altitude_m);
+      }
+    }
+  }
+
+  // Sends the scenario's first `seconds` of wall time (at twice real time) and waits for it.
+  static void StartFeeder(double seconds) {
+    std::vector<app::FeederTarget> targets;
+    for (const sim::WireSourceConfig& w : feed_->sources) {
+      targets.push_back({w.source, w.transport, "127.0.0.1", node_->feed_port(w.source)});
+    }
+    const Clock& clock = SystemClock::Instance();
+    const Timestamp first = scenario_->start;
+    const Timestamp last = first + std::chrono::seconds(static_cast<int64_t>(seconds * 2));
+    std::vector<sim::WireRecord> records;
+    for (const sim::WireRecord& r : feed_->records) {
+      if (r.send_time <= last) records.push_back(r);
+    }
+    auto feeder = app::Feeder::Start(targets, app::RecordsFrom(std::move(records)), first,
+                                     clock.Now(), 2.0, &clock);
+    ASSERT_TRUE(feeder.ok()) << feeder.error().message();
+    feeder_ = feeder->release();
+    while (!feeder_->stats().finished) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    sent_records_ = feeder_->stats().records;
+    ASSERT_GT(sent_records_, 100u);
+    WaitSettled();
+  }
+
+  // Waits until every decoded observation is acknowledged and one more picture is out.
+  static void WaitSettled() {
+    for (int i = 0; i < 200; ++i) {
+      auto sources = Get("/api/v1/sources", Basic("admin", kAdminPassword));
+      bool settled = sources.ok() && sources->status == 200;
+      if (settled) {
+        for (const auto& s : Json::parse(sources->body)) {
+          if (s["acknowledged"] != s["observations"]) settled = false;
+        }
+      }
+      if (settled) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+
+  static net::TlsClientOptions Tls(const std::string& cert = "") {
+    net::TlsClientOptions o;
+    o.ca_file = node_->ca_file();
+    if (!cert.empty()) {
+      o.client_cert = cert + ".pem";
+      o.client_key = cert + ".key";
+    }
+    return o;
+  }
+
+  static Result<net::HttpClientResponse> Get(const std::string& target,
+                                              const std::string& authorization,
+                                              const std::string& cert = "") {
+    net::HeaderList headers;
+    if (!authorization.empty()) headers.emplace_back("Authorization", authorization);
+    return net::HttpsGet("127.0.0.1", node_->api_port(), target, headers, Tls(cert));
+  }
+
+  static Json Picture(const std::string& user, const std::string& password) {
+    auto r = Get("/api/v1/picture", Basic(user, password));
+    EXPECT_TRUE(r.ok());
+    if (!r.ok()) return Json();
+    EXPECT_EQ(r->status, 200) << r->body;
+    return Json::parse(r->body);
+  }
+
+  static std::set<std::string> SourcesIn(const Json& tracks) {
+    std::set<std::string> out;
+    for (const auto& t : tracks) {
+      for (const auto& s : t["src"]) out.insert(s.get<std::string>());
+    }
+    return out;
+  }
+
+  static std::string* dir_;
+  static sim::MultiSourceScenario* scenario_;
+  static sim::WireFeed* feed_;
+  static NodeProcess* node_;
+  static app::Feeder* feeder_;
+  static uint64_t sent_records_;
+};
+
+std::string* NodeE2e::dir_ = nullptr;
+sim::MultiSourceScenario* NodeE2e::scenario_ = nullptr;
+sim::WireFeed* NodeE2e::feed_ = nullptr;
+NodeProcess* NodeE2e::node_ = nullptr;
+app::Feeder* NodeE2e::feeder_ = nullptr;
+uint64_t NodeE2e::sent_records_ = 0;
+
+// --- security ---
+
+TEST_F(NodeE2e, RequestsWithoutValidCredentialsGetNothing) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"no credentials", ""},
+      {"wrong password", Basic("jpn-analyst", "wrong")},
+      {"unknown user", Basic("nobody", kJpnPassword)},
+      {"forged token", "Bearer biac_0123456789ab_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+      {"malformed token", "Bearer not-a-token"},
+      // JWTs are not tokens of this node, whatever their algorithm.
+      {"jwt alg none",
+       "Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJqcG4tYW5hbHlzdCJ9."},
+      {"jwt hs256",
+       "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJqcG4tYW5hbHlzdCJ9."
+       "c2lnbmF0dXJlLXdpdGgtdGhlLXB1YmxpYy1rZXk"},
+  };
+  for (const auto& [what, authorization] : cases) {
+    for (const char* route : {"/api/v1/picture", "/api/v1/export?format=csv", "/api/v1/tracks/1",
+                              "/metrics", "/api/v1/search?q=1"}) {
+      auto r = Get(route, authorization);
+      ASSERT_TRUE(r.ok()) << what;
+      EXPECT_EQ(r->status, 401) << what << " " << route;
+      EXPECT_EQ(r->body.find("\"tracks\""), std::string::npos) << what;
+      EXPECT_EQ(r->body.find("lat"), std::string::npos) << what;
+    }
+  }
+  // A WebSocket without credentials is refused.
+  auto ws = net::WebSocketClient::Connect("127.0.0.1", node_->api_port(), "/api/v1/stream", {},
+                                          Tls());
+  EXPECT_FALSE(ws.ok());
+}
+
+TEST_F(NodeE2e, ExpiredAndRevokedTokensAreRefused) {
+  net::HeaderList headers = {{"Authorization", Basic("jpn-analyst", kJpnPassword)}};
+  auto issued = net::HttpsPost("127.0.0.1", node_->api_port(), "/api/v1/tokens", headers,
+                               R"({"description":"short","lifetime_hours":0.0003})", Tls());
+  ASSERT_TRUE(issued.ok());
+  ASSERT_EQ(issued->status, 201) << issued->body;
+  const std::string token = Json::parse(issued->body)["token"];
+  auto good = Get("/api/v1/me", "Bearer " + token);
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // 0.0003 h = 1.08 s
+  auto expired = Get("/api/v1/picture", "Bearer " + token);
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(expired->status, 401);
+
+  auto second = net::HttpsPost("127.0.0.1", node_->api_port(), "/api/v1/tokens", headers,
+                               R"({"description":"revoked"})", Tls());
+  ASSERT_TRUE(second.ok());
+  const Json issued2 = Json::parse(second->body);
+  auto connection = net::HttpsConnection::Connect("127.0.0.1", node_->api_port(), Tls());
+  ASSERT_TRUE(connection.ok());
+  auto revoked = (*connection)->Request("DELETE", "/api/v1/tokens/" + issued2["id"].get<std::string>(),
+                                        headers, "");
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_EQ(revoked->status, 200);
+  auto after = Get("/api/v1/picture", "Bearer " + issued2["token"].get<std::string>());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, 401);
+}
+
+TEST_F(NodeE2e, ClientCertificatesFromAnUnknownCaGetNothing) {
+  auto r = Get("/api/v1/picture", "", *dir_ + "/forged-jpn");
+  // Refused at the TLS handshake or answered 401: never a picture.
+  if (r.ok()) {
+    EXPECT_EQ(r->status, 401);
+    EXPECT_EQ(r->body.find("\"tracks\""), std::string::npos);
+  }
+  auto good = Get("/api/v1/me", "", *dir_ + "/tak-jpn");
+  ASSERT_TRUE(good.ok());
+  ASSERT_EQ(good->status, 200) << good->body;
+  EXPECT_EQ(Json::parse(good->body)["user"], "jpn-analyst");
+}
+
+// --- per-audience separation ---
+
+TEST_F(NodeE2e, EachAnalystsPictureHoldsOnlyWhatTheyMaySee) {
+  const Json us = Picture("us-analyst", kUsPassword);
+  const Json jpn = Picture("jpn-analyst", kJpnPassword);
+  ASSERT_GT(us["count"].get<int>(), 10);
+  ASSERT_GT(jpn["count"].get<int>(), 10);
+  const auto us_sources = SourcesIn(us["tracks"]);
+  const auto jpn_sources = SourcesIn(jpn["tracks"]);
+  // The test can fail: each side does see its own national-only source.
+  EXPECT_TRUE(us_sources.count("us-only")) << us.dump().substr(0, 500);
+  EXPECT_TRUE(jpn_sources.count("jpn-only"));
+  EXPECT_FALSE(jpn_sources.count("us-only"));
+  EXPECT_FALSE(us_sources.count("jpn-only"));
+  // Every track's provenance: no observation of the other nation's own source.
+  for (const auto& [user, password, banned] :
+       {std::tuple{"jpn-analyst", kJpnPassword, "us-only"},
+        std::tuple{"us-analyst", kUsPassword, "jpn-only"}}) {
+    const Json picture = Picture(user, password);
+    for (const auto& t : picture["tracks"]) {
+      auto r = Get(fmt::format("/api/v1/tracks/{}", t["id"].get<uint64_t>()), Basic(user, password));
+      ASSERT_TRUE(r.ok());
+      ASSERT_EQ(r->status, 200);
+      const Json track = Json::parse(r->body);
+      for (const auto& o : track["provenance"]["observations"]) {
+        EXPECT_NE(o["source"], banned) << user;
+      }
+      EXPECT_FALSE(track["provenance"].contains("withheld"));
+    }
+  }
+}
+
+TEST_F(NodeE2e, ExportsSearchAndStreamFollowTheSameSeparation) {
+  for (const auto& [user, password, banned] :
+       {std::tuple{"jpn-analyst", kJpnPassword, "us-only"},
+        std::tuple{"us-analyst", kUsPassword, "jpn-only"}}) {
+    const Json picture = Picture(user, password);
+    const size_t count = picture["tracks"].size();
+    for (const char* format : {"geojson", "csv", "kml", "cot"}) {
+      auto r = Get(fmt::format("/api/v1/export?format={}", format), Basic(user, password));
+      ASSERT_TRUE(r.ok());
+      ASSERT_EQ(r->status, 200) << format;
+      EXPECT_EQ(r->body.find(banned), std::string::npos) << user << " " << format;
+    }
+    auto geojson = Get("/api/v1/export?format=geojson", Basic(user, password));
+    EXPECT_NEAR(static_cast<double>(Json::parse(geojson->body)["features"].size()),
+                static_cast<double>(count), 5.0);  // the picture moves between the two calls
+    // Search by an MMSI the audience sees finds that track.
+    for (const auto& t : picture["tracks"]) {
+      if (!t.contains("mmsi")) continue;
+      auto s = Get(fmt::format("/api/v1/search?q={}", t["mmsi"].get<uint64_t>()), Basic(user, password));
+      ASSERT_TRUE(s.ok());
+      const Json found = Json::parse(s->body)["tracks"];
+      ASSERT_FALSE(found.empty());
+      EXPECT_EQ(found[0]["mmsi"], t["mmsi"]);
+      break;
+    }
+    // The stream's snapshot.
+    auto ws = net::WebSocketClient::Connect("127.0.0.1", node_->api_port(), "/api/v1/stream",
+                                            {{"Authorization", Basic(user, password)}}, Tls());
+    ASSERT_TRUE(ws.ok()) << ws.error().message();
+    auto first = (*ws)->Read(std::chrono::seconds(5));
+    ASSERT_TRUE(first.ok());
+    const Json snapshot = Json::parse(first->data);
+    EXPECT_EQ(snapshot["type"], "snapshot");
+    EXPECT_GT(snapshot["tracks"].size(), 10u);
+    EXPECT_FALSE(SourcesIn(snapshot["tracks"]).count(banned)) << user;
+    (void)(*ws)->Close();
+  }
+}
+
+TEST_F(NodeE2e, CotOutStreamsTheCertificateUsersPicture) {
+  ASSERT_NE(node_->cot_port(), 0);
+  auto jpn = net::TlsStreamClient::Connect("127.0.0.1", node_->cot_port(), Tls(*dir_ + "/tak-jpn"));
+  ASSERT_TRUE(jpn.ok()) << jpn.error().message();
+  std::string events;
+  for (int i = 0; i < 20 && events.size() < 2000; ++i) {
+    auto chunk = (*jpn)->Read(std::chrono::milliseconds(500));
+    if (chunk.ok()) events += *chunk;
+  }
+  EXPECT_NE(events.find("<event"), std::string::npos);
+  EXPECT_EQ(events.find("us-only"), std::string::npos);
+  // A certificate from another CA gets no stream.
+  auto forged = net::TlsStreamClient::Connect("127.0.0.1", node_->cot_port(),
+                                              Tls(*dir_ + "/forged-jpn"));
+  if (forged.ok()) {
+    auto read = (*forged)->Read(std::chrono::milliseconds(1000));
+    EXPECT_TRUE(!read.ok() || read->empty());
+  }
+}
+
+// --- faults ---
+
+TEST_F(NodeE2e, GarbageStallsAndSlowClientsDoNotStopTheNode) {
+  auto before = Get("/api/v1/sources", Basic("admin", kAdminPassword));
+  ASSERT_TRUE(before.ok());
+  const Json sources_before = Json::parse(before->body);
+  // A client that never reads its stream.
+  auto idle = net::WebSocketClient::Connect("127.0.0.1", node_->api_port(), "/api/v1/stream",
+                                            {{"Authorization", Basic("us-analyst", kUsPassword)}},
+                                            Tls());
+  ASSERT_TRUE(idle.ok());
+  // Garbage over UDP (AIS) and TCP (Beast), and a TCP peer that stalls mid-frame.
+  const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in ais{};
+  ais.sin_family = AF_INET;
+  ais.sin_port = htons(node_->feed_port("ais"));
+  ::inet_pton(AF_INET, "127.0.0.1", &ais.sin_addr);
+  for (int i = 0; i < 200; ++i) {
+    const std::string junk = fmt::format("!AIVDM,1,1,,A,{}garbage,0*00\r\n\x01\x02\xff", i);
+    ::sendto(udp, junk.data(), junk.size(), 0, reinterpret_cast<sockaddr*>(&ais), sizeof(ais));
+  }
+  ::close(udp);
+  const int stall = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in beast{};
+  beast.sin_family = AF_INET;
+  beast.sin_port = htons(node_->feed_port("adsb"));
+  ::inet_pton(AF_INET, "127.0.0.1", &beast.sin_addr);
+  ASSERT_EQ(::connect(stall, reinterpret_cast<sockaddr*>(&beast), sizeof(beast)), 0);
+  const unsigned char half_frame[] = {0x1a, '3', 0, 0, 0, 0, 0, 0, 0x40, 0x8d, 0x48};
+  ASSERT_EQ(::send(stall, half_frame, sizeof(half_frame), 0), static_cast<ssize_t>(sizeof(half_frame)));
+  const int junk_tcp = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(::connect(junk_tcp, reinterpret_cast<sockaddr*>(&beast), sizeof(beast)), 0);
+  std::string noise(100000, '\0');
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 7919) & 0xff);
+  ::send(junk_tcp, noise.data(), noise.size(), MSG_NOSIGNAL);
+
+  // The scenario goes on over the good connections while those stay open.
+  const size_t from = sent_records_;
+  (void)from;
+  auto uptime_check = Get("/api/v1/health", Basic("admin", kAdminPassword));
+  ASSERT_TRUE(uptime_check.ok());
+  EXPECT_EQ(uptime_check->status, 200);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto after = Get("/api/v1/sources", Basic("admin", kAdminPassword));
+  ASSERT_TRUE(after.ok());
+  const Json sources_after = Json::parse(after->body);
+  for (size_t i = 0; i < sources_after.size(); ++i) {
+    if (sources_after[i]["name"] == "ais") {
+      EXPECT_GE(sources_after[i]["errors"].get<uint64_t>(),
+                sources_before[i]["errors"].get<uint64_t>() + 200);
+    }
+    if (sources_after[i]["name"] == "adsb") {
+      EXPECT_GT(sources_after[i]["errors"].get<uint64_t>(),
+                sources_before[i]["errors"].get<uint64_t>());
+    }
+  }
+  // Another client still gets its stream and the API answers.
+  auto other = net::WebSocketClient::Connect("127.0.0.1", node_->api_port(), "/api/v1/stream",
+                                             {{"Authorization", Basic("jpn-analyst", kJpnPassword)}},
+                                             Tls());
+  ASSERT_TRUE(other.ok());
+  auto message = (*other)->Read(std::chrono::seconds(5));
+  ASSERT_TRUE(message.ok());
+  EXPECT_NE(message->data.find("snapshot"), std::string::npos);
+  EXPECT_LT(node_->ResidentBytes(), uint64_t{500} << 20);
+  ::close(stall);
+  ::close(junk_tcp);
+}
+
+// --- kill -9 and restart ---
+
+TEST_F(NodeE2e, KillNineLosesNoAcknowledgedObservationAndRestartsToTheSamePicture) {
+  WaitSettled();
+  auto sources = Get("/api/v1/sources?stored=1", Basic("admin", kAdminPassword));
+  ASSERT_TRUE(sources.ok());
+  const Json acknowledged = Json::parse(sources->body);
+  auto before = Get("/api/v1/picture?format=canonical", Basic("jpn-analyst", kJpnPassword));
+  ASSERT_TRUE(before.ok());
+  uint64_t total = 0;
+  for (const auto& s : acknowledged) total += s["acknowledged"].get<uint64_t>();
+  ASSERT_GT(total, 100u);
+
+  node_->Kill();
+  const Status restarted = node_->Start();
+  ASSERT_TRUE(restarted.ok()) << restarted.message();
+  auto after_sources = Get("/api/v1/sources?stored=1", Basic("admin", kAdminPassword));
+  ASSERT_TRUE(after_sources.ok());
+  const Json stored = Json::parse(after_sources->body);
+  ASSERT_EQ(stored.size(), acknowledged.size());
+  for (size_t i = 0; i < stored.size(); ++i) {
+    EXPECT_GE(stored[i]["stored"].get<uint64_t>(), acknowledged[i]["acknowledged"].get<uint64_t>())
+        << stored[i]["name"];
+  }
+  // Give the first publication a moment, then compare the canonical pictures.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto after = Get("/api/v1/picture?format=canonical", Basic("jpn-analyst", kJpnPassword));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->body, before->body);
+}
+
+// --- audit ---
+
+TEST_F(NodeE2e, TheAuditLogVerifiesAndRecordsRefusals) {
+  ASSERT_EQ(node_->Stop(), 0);
+  const std::string log = *dir_ + "/data/audit.log";
+  const std::string command =
+      fmt::format("'{}' audit verify '{}' --key '{}.pub' > '{}/verify.json'", g_binary, log,
+                  *dir_ + "/data/audit.key", *dir_);
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  std::ifstream in(*dir_ + "/verify.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const Json report = Json::parse(text.str(), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << text.str();
+  EXPECT_EQ(report["ok"], true) << text.str();
+  // The refusals of the security tests are in it, with their reasons.
+  const std::string show = fmt::format("'{}' audit show '{}' > '{}/entries.jsonl'", g_binary, log,
+                                       *dir_);
+  ASSERT_EQ(std::system(show.c_str()), 0);
+  std::ifstream entries(*dir_ + "/entries.jsonl");
+  std::string line;
+  size_t denied_wrong_password = 0, denied_no_credentials = 0, permitted = 0;
+  while (std::getline(entries, line)) {
+    const Json e = Json::parse(line);
+    if (e["kind"] != "access") continue;
+    if (e["decision"] == "permit") ++permitted;
+    if (e["decision"] != "deny") continue;
+    const std::string reason = e["reason"];
+    if (reason.find("wrong password") != std::string::npos) ++denied_wrong_password;
+    if (e["subject"].get<std::string>().rfind("anonymous@", 0) == 0 &&
+        reason.find("no credentials") != std::string::npos) {
+      ++denied_no_credentials;
+    }
+  }
+  EXPECT_GE(denied_wrong_password, 5u);
+  EXPECT_GE(denied_no_credentials, 5u);
+  EXPECT_GT(permitted, 10u);
+}
+
+}  // namespace
+}  // namespace biac::e2e
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: node_e2e_test BIAC_BINARY\n");
+    return 2;
+  }
+  biac::e2e::g_binary = argv[1];
+  return RUN_ALL_TESTS();
+}
