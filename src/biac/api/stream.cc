@@ -18,6 +18,8 @@ namespace {
 // A client whose socket queue holds more than this is skipped for the round (the server's
 // queue limit is larger, so a skipped client's queue drains before anything is refused).
 constexpr size_t kBusyBytes = size_t{1} << 20;
+// A state whose newest observation is at most this old counts as fresh (rate limiting, below).
+constexpr int64_t kFreshNanos = 150'000'000;
 
 bool ParseDouble(std::string_view text, double& value) {
   const auto* end = text.data() + text.size();
@@ -225,12 +227,16 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
       updated.push_back(&t);
       next.push_back({t.id, time_ns, now_ns});
     } else if (previous->time_ns != time_ns) {
-      if (now_ns - previous->sent_ns >= interval_ns) {
+      // Once the interval has passed, the next fresh state goes at once; a state that is no
+      // longer fresh waits for a fresher one, but never beyond twice the interval.
+      const int64_t since = now_ns - previous->sent_ns;
+      const bool fresh = now_ns - time_ns <= kFreshNanos;
+      if (since >= 2 * interval_ns || (since >= interval_ns && fresh)) {
         updated.push_back(&t);
         next.push_back({t.id, time_ns, now_ns});
       } else {
         next.push_back(*previous);
-        const int64_t due = previous->sent_ns + interval_ns;
+        const int64_t due = previous->sent_ns + (since >= interval_ns ? 2 : 1) * interval_ns;
         if (next_due == 0 || due < next_due) next_due = due;
       }
     } else {

@@ -10,8 +10,12 @@
 // may send {"type":"viewport","bbox":[west,south,east,north]} (west > east spans the
 // antimeridian; no bbox: the whole world) and {"type":"resync"}.
 //
-// Rate and slow clients. A track is sent at most once per `min_track_interval` (1 s): a newer
-// state of a track sent less than that ago waits for the next round. A client whose socket
+// Rate and slow clients. A track is sent at most once per `min_track_interval` (1 s). A newer
+// state of a track sent less than that ago is held; once the interval has passed, the next
+// fresh state (newest observation at most 150 ms old) goes at once, and a held state that is
+// no longer fresh goes after twice the interval at the latest. So a track reporting several
+// times a second is sent about once a second with its newest data, not with a state that
+// waited out the interval. A client whose socket
 // queue is over half its limit is skipped; since each round sends the difference between the
 // latest picture and what the client holds, a skipped client later gets one coalesced
 // update: the latest state of each changed track, never a backlog. The streamer never blocks

@@ -109,20 +109,22 @@ std::string EncodeBinaryMessage(uint8_t type, Timestamp time,
   Put<uint8_t>(out, type);
   const int64_t time_ms = UnixMillis(time);
   Put<int64_t>(out, time_ms);
-  // Label table: each distinct rendered label once, in first-use order.
-  std::map<std::string, uint16_t> index;
-  std::vector<const std::string*> order;
+  // Label table: each distinct label once, in first-use order (a picture has few labels:
+  // compare label values, render each distinct one once).
+  std::vector<const labels::Label*> distinct;
   std::vector<uint16_t> label_of(tracks.size());
   for (size_t i = 0; i < tracks.size(); ++i) {
-    std::string text = labels::Render(tracks[i]->label);
-    auto [it, inserted] = index.try_emplace(std::move(text), static_cast<uint16_t>(index.size()));
-    if (inserted) order.push_back(&it->first);
-    label_of[i] = it->second;
+    const labels::Label& label = tracks[i]->label;
+    size_t k = 0;
+    while (k < distinct.size() && !(*distinct[k] == label)) ++k;
+    if (k == distinct.size()) distinct.push_back(&label);
+    label_of[i] = static_cast<uint16_t>(k);
   }
-  Put<uint16_t>(out, static_cast<uint16_t>(order.size()));
-  for (const std::string* text : order) {
-    Put<uint16_t>(out, static_cast<uint16_t>(text->size()));
-    out += *text;
+  Put<uint16_t>(out, static_cast<uint16_t>(distinct.size()));
+  for (const labels::Label* label : distinct) {
+    const std::string text = labels::Render(*label);
+    Put<uint16_t>(out, static_cast<uint16_t>(text.size()));
+    out += text;
   }
   Put<uint32_t>(out, static_cast<uint32_t>(tracks.size()));
   for (size_t i = 0; i < tracks.size(); ++i) {

@@ -287,7 +287,8 @@ class Node::Impl {
   Status Replay();
   void FusionLoop();
   void Ingest(std::deque<IngestQueue::Batch>& batches);
-  void Publish(Timestamp now, bool store_pictures);
+  void Publish(Timestamp now);
+  void PictureStoreLoop();
   void Acknowledge();
   void CotLoop();
   Json Sources(bool with_stored) const;
@@ -313,10 +314,17 @@ class Node::Impl {
 
   std::unique_ptr<fusion::MultiAudienceFusion> fusion_;
   std::thread fusion_thread_;
+  // Writes each audience's latest picture to the store every picture_store_interval_s, off
+  // the fusion thread (encoding a large picture takes long).
+  std::thread picture_store_thread_;
+  std::mutex picture_store_mutex_;
+  std::condition_variable picture_store_wake_;
+  std::atomic<bool> picture_store_stop_{false};
   std::thread cot_thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stopped_{false};
   uint64_t next_id_ = 1;
+  Timestamp last_ingest_;  // fusion thread: when a batch was last taken from the queue
 
   // Acknowledgement bookkeeping (fusion thread writes, others read under ack_mutex_).
   struct Pending {
@@ -481,7 +489,8 @@ Status Node::Impl::Start() {
 
   hub_ = std::make_unique<api::PictureHub>(names);
   streamer_ = std::make_unique<api::Streamer>(hub_.get(), clock_, api::StreamOptions{});
-  Publish(clock_->Now(), false);
+  Publish(clock_->Now());
+  picture_store_thread_ = std::thread([this] { PictureStoreLoop(); });
 
   api::ApiContext context;
   context.node_name = config_.node_name;
@@ -593,9 +602,31 @@ void Node::Impl::Acknowledge() {
   }
 }
 
-void Node::Impl::Publish(Timestamp now, bool store_pictures) {
+void Node::Impl::PictureStoreLoop() {
+  const Duration every = FromSecondsDuration(config_.picture_store_interval_s);
+  std::vector<uint64_t> stored(config_.audiences.size(), 0);
+  while (true) {
+    const bool last = picture_store_stop_.load();
+    for (size_t i = 0; i < stored.size(); ++i) {
+      const auto latest = hub_->Latest(i);
+      if (latest->version == stored[i]) continue;
+      store_->PutPicture(config_.audiences[i].name, latest->picture);
+      stored[i] = latest->version;
+    }
+    if (last) break;
+    std::unique_lock lock(picture_store_mutex_);
+    picture_store_wake_.wait_for(lock, every, [&] { return picture_store_stop_.load(); });
+  }
+}
+
+void Node::Impl::Publish(Timestamp now) {
   const auto start = std::chrono::steady_clock::now();
-  fusion_->AdvanceClock(now);
+  // The wall clock moves the engines' clocks only when the feeds have been quiet for a
+  // publish interval; while observations flow, their arrival times drive the clocks, so that
+  // time an observation spent queued (or in a blocked listener) never makes it too late.
+  if (now - last_ingest_ >= FromSecondsDuration(config_.publish_interval_s)) {
+    fusion_->AdvanceClock(now);
+  }
   std::vector<model::Picture> pictures = fusion_->SnapshotAll(config_.live_pending);
   size_t total = 0;
   {
@@ -608,7 +639,6 @@ void Node::Impl::Publish(Timestamp now, bool store_pictures) {
   }
   tracks_total_ = total;
   for (size_t i = 0; i < pictures.size(); ++i) {
-    if (store_pictures) store_->PutPicture(config_.audiences[i].name, pictures[i]);
     hub_->Publish(i, std::move(pictures[i]), now);
   }
   ++publications_;
@@ -618,22 +648,21 @@ void Node::Impl::Publish(Timestamp now, bool store_pictures) {
 
 void Node::Impl::FusionLoop() {
   const Duration publish_every = FromSecondsDuration(config_.publish_interval_s);
-  const Duration store_every = FromSecondsDuration(config_.picture_store_interval_s);
   Timestamp next_publish = clock_->Now() + publish_every;
-  Timestamp next_store = clock_->Now() + store_every;
   std::deque<IngestQueue::Batch> batches;
   while (true) {
     const Timestamp now = clock_->Now();
     const Duration wait = next_publish > now ? next_publish - now : Duration(0);
     const bool got = queue_.PopAll(batches, wait);
-    if (got) Ingest(batches);
+    if (got) {
+      last_ingest_ = clock_->Now();
+      Ingest(batches);
+    }
     Acknowledge();
     const Timestamp after = clock_->Now();
     if (after >= next_publish) {
-      const bool store = after >= next_store;
-      Publish(after, store);
+      Publish(after);
       next_publish = after + publish_every;
-      if (store) next_store = after + store_every;
     }
     if (stopping_ && !got) break;
   }
@@ -827,7 +856,13 @@ void Node::Impl::Stop() {
   if (fusion_thread_.joinable()) fusion_thread_.join();
   if (cot_thread_.joinable()) cot_thread_.join();
   if (hub_) {
-    Publish(clock_->Now(), true);
+    Publish(clock_->Now());
+    {
+      std::lock_guard lock(picture_store_mutex_);
+      picture_store_stop_ = true;
+    }
+    picture_store_wake_.notify_all();
+    if (picture_store_thread_.joinable()) picture_store_thread_.join();
     hub_->Close();
   }
   if (streamer_) streamer_->Stop();

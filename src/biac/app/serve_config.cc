@@ -346,6 +346,8 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
   c.audit_origin = c.node_name + "/audit";
   c.engine.lag_s = 1.0;
   c.engine.provenance_limit = 32;
+  // Bounded queues keep memory bounded: a full queue back-pressures rather than grows.
+  c.store.queue_limit = 100000;
 
   if (const toml::table* t = Table(root, "api")) {
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "api", "api"));

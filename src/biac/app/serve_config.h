@@ -61,7 +61,7 @@ struct ServeConfig {
   fusion::EngineOptions engine;
   double publish_interval_s = 0.05;
   bool live_pending = true;
-  size_t queue_limit = 200000;  // observations queued between the listeners and fusion
+  size_t queue_limit = 50000;  // observations queued between the listeners and fusion
   double picture_store_interval_s = 1.0;
   double restart_replay_s = 900.0;
 

@@ -684,11 +684,16 @@ struct Engine::Core {
   }
 
 
-  bool NearEnough(const TrackState& t, const PreparedObservation& prepared) const {
-    const double dt = std::abs(Seconds(prepared.observation->time, t.time));
+  // How far from its last position the track can be `dt` seconds later, for pre-filtering.
+  static double Reach(const TrackState& t, double dt) {
     const double speed = std::sqrt(t.x(kVe) * t.x(kVe) + t.x(kVn) * t.x(kVn)) +
                          3.0 * std::sqrt(std::max(0.0, t.p(kVe, kVe) + t.p(kVn, kVn)));
-    const double reach = kPrefilterDistanceM + speed * dt;
+    return kPrefilterDistanceM + speed * dt;
+  }
+
+  bool NearEnough(const TrackState& t, const PreparedObservation& prepared) const {
+    const double dt = std::abs(Seconds(prepared.observation->time, t.time));
+    const double reach = Reach(t, dt);
     const double dx = prepared.ecef.x - t.ecef.x;
     const double dy = prepared.ecef.y - t.ecef.y;
     const double dz = prepared.ecef.z - t.ecef.z;
@@ -720,11 +725,36 @@ struct Engine::Core {
     // Candidate tracks and their predictions.
     std::vector<int> candidate;
     std::vector<TrackState> predicted;
+    // The look's bounding box (ECEF) and time span: a track farther from the box than the
+    // most it can reach is near none of the plots, which rules out most tracks with a few
+    // comparisons (NearEnough below is exact; this only skips tracks it would refuse).
+    geo::Ecef lo = look.front()->ecef;
+    geo::Ecef hi = lo;
+    Timestamp first = time;
+    Timestamp last = time;
+    for (const PreparedObservation* p : look) {
+      lo.x = std::min(lo.x, p->ecef.x);
+      lo.y = std::min(lo.y, p->ecef.y);
+      lo.z = std::min(lo.z, p->ecef.z);
+      hi.x = std::max(hi.x, p->ecef.x);
+      hi.y = std::max(hi.y, p->ecef.y);
+      hi.z = std::max(hi.z, p->ecef.z);
+      first = std::min(first, p->observation->time);
+      last = std::max(last, p->observation->time);
+    }
     for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+      const TrackState& t = tracks[i];
+      const double dt =
+          std::max(std::abs(Seconds(first, t.time)), std::abs(Seconds(last, t.time)));
+      const double reach = Reach(t, dt);
+      if (t.ecef.x < lo.x - reach || t.ecef.x > hi.x + reach || t.ecef.y < lo.y - reach ||
+          t.ecef.y > hi.y + reach || t.ecef.z < lo.z - reach || t.ecef.z > hi.z + reach) {
+        continue;
+      }
       for (const PreparedObservation* p : look) {
-        if (NearEnough(tracks[i], *p)) {
+        if (NearEnough(t, *p)) {
           candidate.push_back(i);
-          predicted.push_back(PredictedCopyKinematics(tracks[i], time));
+          predicted.push_back(PredictedCopyKinematics(t, time));
           break;
         }
       }

@@ -1,5 +1,6 @@
 #include "biac/fusion/release.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace biac::fusion {
@@ -90,8 +91,33 @@ model::Picture MultiAudienceFusion::Snapshot(size_t index, bool include_pending)
 std::vector<model::Picture> MultiAudienceFusion::SnapshotAll(bool include_pending) const {
   std::vector<model::Picture> pictures(audiences_.size());
   for (const View& view : views_) {
-    const model::Picture all = view.engine.Snapshot(include_pending);
-    for (size_t a : view.audiences) pictures[a] = Deliverable(all, audiences_[a].user);
+    model::Picture all = view.engine.Snapshot(include_pending);
+    for (size_t k = 0; k < view.audiences.size(); ++k) {
+      const size_t a = view.audiences[k];
+      // The delivery check once per distinct label (a picture has few), not once per track.
+      std::vector<std::pair<labels::Label, bool>> decided;
+      model::Picture& out = pictures[a];
+      out.time = all.time;
+      out.tracks.reserve(all.tracks.size());
+      const bool last = k + 1 == view.audiences.size();
+      for (model::FusedTrack& t : all.tracks) {
+        bool permit = false;
+        auto it = std::find_if(decided.begin(), decided.end(),
+                               [&](const auto& d) { return d.first == t.label; });
+        if (it != decided.end()) {
+          permit = it->second;
+        } else {
+          permit = labels::Permits(audiences_[a].user, t.label);
+          decided.emplace_back(t.label, permit);
+        }
+        if (!permit) continue;
+        if (last) {
+          out.tracks.push_back(std::move(t));  // the view's last audience takes the tracks
+        } else {
+          out.tracks.push_back(t);
+        }
+      }
+    }
   }
   return pictures;
 }

@@ -73,7 +73,7 @@ struct PositionDecoderOptions {
   // Reject a position implying a speed above this from the aircraft's last one (0: off).
   // 1000 kt is faster than any civil aircraft; fighters should raise it.
   double max_speed_mps = 515.0;
-  size_t max_aircraft = 10000;  // memory bound: the least recently heard is forgotten
+  size_t max_aircraft = 50000;  // memory bound: the least recently heard is forgotten
 };
 
 enum class PositionMethod : uint8_t { kGlobalPair, kLocalAircraft, kLocalReceiver };

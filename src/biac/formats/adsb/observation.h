@@ -47,7 +47,7 @@ struct ObservationOptions {
   double unknown_velocity_bound_mps = 20.0;
   // A velocity message older than this (same aircraft) is not attached to a position.
   double max_velocity_age_s = 5.0;
-  size_t max_aircraft = 10000;  // memory bound of the per-aircraft state
+  size_t max_aircraft = 50000;  // memory bound of the per-aircraft state
 };
 
 // The factors from a 95% bound to a 1-sigma per-axis value (see above).
@@ -117,7 +117,7 @@ struct SbsObservationOptions {
   double max_velocity_age_s = 5.0;       // older velocity lines are not attached
   // Per-aircraft state: at most max_aircraft entries (the least recently heard goes), and an
   // aircraft not heard for stale_after_s is dropped whenever the table is full.
-  size_t max_aircraft = 10000;
+  size_t max_aircraft = 50000;
   double stale_after_s = 300.0;
 };
 

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "biac/base/bits.h"
+#include "biac/formats/ais/layouts.h"
 
 namespace biac::formats::ais {
 namespace {
@@ -16,49 +17,10 @@ constexpr uint16_t kSogLimitTenths = 1022;        // 102.2 kn or more
 constexpr uint16_t kCogFullCircleTenths = 3600;
 constexpr uint16_t kHeadingFullCircle = 360;
 
-// The common header of every message (M.1371-5 Annex 8, 3.3, Table 45 first rows).
-constexpr BitField kType{"type", 0, 6};
-constexpr BitField kRepeat{"repeat", 6, 2};
-constexpr BitField kMmsi{"mmsi", 8, 30};
-
-namespace type1 {  // Table 45
-constexpr BitField kStatus{"status", 38, 4};
-constexpr BitField kTurn{"turn", 42, 8};
-constexpr BitField kSpeed{"speed", 50, 10};
-constexpr BitField kAccuracy{"accuracy", 60, 1};
-constexpr BitField kLon{"lon", 61, 28};
-constexpr BitField kLat{"lat", 89, 27};
-constexpr BitField kCourse{"course", 116, 12};
-constexpr BitField kHeading{"heading", 128, 9};
-constexpr BitField kSecond{"second", 137, 6};
-constexpr BitField kManeuver{"maneuver", 143, 2};
-constexpr BitField kSpare{"spare", 145, 3};
-constexpr BitField kRaim{"raim", 148, 1};
-constexpr BitField kRadio{"radio", 149, 19};
-constexpr size_t kBits = 168;
-}  // namespace type1
-
-namespace type5 {  // Table 48
-constexpr BitField kAisVersion{"ais_version", 38, 2};
-constexpr BitField kImo{"imo", 40, 30};
-constexpr BitField kCallsign{"callsign", 70, 42};
-constexpr BitField kShipname{"shipname", 112, 120};
-constexpr BitField kShiptype{"shiptype", 232, 8};
-constexpr BitField kToBow{"to_bow", 240, 9};
-constexpr BitField kToStern{"to_stern", 249, 9};
-constexpr BitField kToPort{"to_port", 258, 6};
-constexpr BitField kToStarboard{"to_starboard", 264, 6};
-constexpr BitField kEpfd{"epfd", 270, 4};
-constexpr BitField kMonth{"month", 274, 4};
-constexpr BitField kDay{"day", 278, 5};
-constexpr BitField kHour{"hour", 283, 5};
-constexpr BitField kMinute{"minute", 288, 6};
-constexpr BitField kDraught{"draught", 294, 8};
-constexpr BitField kDestination{"destination", 302, 120};
-constexpr BitField kDte{"dte", 422, 1};
-constexpr BitField kSpare{"spare", 423, 1};
-constexpr size_t kBits = 424;
-}  // namespace type5
+// Layout tables (ITU-R M.1371-5 Annex 8, Tables 45 and 48), shared with the decoder.
+namespace common = layout::common;
+namespace type1 = layout::type1;
+namespace type5 = layout::type5;
 
 // Writes fields into a payload, remembering the first value that did not fit.
 class Writer {
@@ -154,9 +116,9 @@ Status EncodeMessage(const Message& m, Payload& payload) {
     }
     using namespace type1;
     Writer w(m.type, payload, kBits);
-    w.U(kType, m.type);
-    w.U(kRepeat, m.repeat);
-    w.U(kMmsi, m.mmsi);
+    w.U(common::kType, m.type);
+    w.U(common::kRepeat, m.repeat);
+    w.U(common::kMmsi, m.mmsi);
     w.U(kStatus, b->status);
     w.S(kTurn, b->turn);
     w.U(kSpeed, b->speed);
@@ -179,9 +141,9 @@ Status EncodeMessage(const Message& m, Payload& payload) {
     }
     using namespace type5;
     Writer w(m.type, payload, kBits);
-    w.U(kType, m.type);
-    w.U(kRepeat, m.repeat);
-    w.U(kMmsi, m.mmsi);
+    w.U(common::kType, m.type);
+    w.U(common::kRepeat, m.repeat);
+    w.U(common::kMmsi, m.mmsi);
     w.U(kAisVersion, b->ais_version);
     w.U(kImo, b->imo);
     w.Text(kCallsign, b->callsign);

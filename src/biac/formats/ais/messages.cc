@@ -4,37 +4,18 @@
 #include <string>
 
 #include "biac/base/bits.h"
+#include "biac/formats/ais/layouts.h"
 
 namespace biac::formats::ais {
 namespace {
 
 // Layout tables: every field of every message, as (name, first bit, width), transcribed from
 // ITU-R M.1371-5 Annex 8 (table numbers on each block). The bit numbering is that of
-// base/bits.h: bit 0 is the first bit of the payload.
-namespace common {
-constexpr BitField kType{"type", 0, 6};
-constexpr BitField kRepeat{"repeat", 6, 2};
-constexpr BitField kMmsi{"mmsi", 8, 30};
-}  // namespace common
-
-namespace type1 {  // Table 45
-constexpr BitField kStatus{"status", 38, 4};
-constexpr BitField kTurn{"turn", 42, 8};
-constexpr BitField kSpeed{"speed", 50, 10};
-constexpr BitField kAccuracy{"accuracy", 60, 1};
-constexpr BitField kLon{"lon", 61, 28};
-constexpr BitField kLat{"lat", 89, 27};
-constexpr BitField kCourse{"course", 116, 12};
-constexpr BitField kHeading{"heading", 128, 9};
-constexpr BitField kSecond{"second", 137, 6};
-constexpr BitField kManeuver{"maneuver", 143, 2};
-constexpr BitField kSpare{"spare", 145, 3};
-constexpr BitField kRaim{"raim", 148, 1};
-constexpr BitField kRadio{"radio", 149, 19};
-// gpsd accepts 163..204 bits (transmitters in the wild send short and long slots).
-constexpr size_t kMinBits = 163;
-constexpr size_t kMaxBits = 204;
-}  // namespace type1
+// base/bits.h: bit 0 is the first bit of the payload. The header and the tables the encoder
+// shares (types 1-3 and 5) are in layouts.h.
+namespace common = layout::common;
+namespace type1 = layout::type1;
+namespace type5 = layout::type5;
 
 namespace type4 {  // Table 46 (also type 11)
 constexpr BitField kYear{"year", 38, 14};
@@ -53,29 +34,6 @@ constexpr BitField kRaim{"raim", 148, 1};
 constexpr BitField kRadio{"radio", 149, 19};
 constexpr size_t kBits = 168;
 }  // namespace type4
-
-namespace type5 {  // Table 48
-constexpr BitField kAisVersion{"ais_version", 38, 2};
-constexpr BitField kImo{"imo", 40, 30};
-constexpr BitField kCallsign{"callsign", 70, 42};
-constexpr BitField kShipname{"shipname", 112, 120};
-constexpr BitField kShiptype{"shiptype", 232, 8};
-constexpr BitField kToBow{"to_bow", 240, 9};
-constexpr BitField kToStern{"to_stern", 249, 9};
-constexpr BitField kToPort{"to_port", 258, 6};
-constexpr BitField kToStarboard{"to_starboard", 264, 6};
-constexpr BitField kEpfd{"epfd", 270, 4};
-constexpr BitField kMonth{"month", 274, 4};
-constexpr BitField kDay{"day", 278, 5};
-constexpr BitField kHour{"hour", 283, 5};
-constexpr BitField kMinute{"minute", 288, 6};
-constexpr BitField kDraught{"draught", 294, 8};
-constexpr BitField kDestination{"destination", 302, 120};
-constexpr BitField kDte{"dte", 422, 1};
-constexpr BitField kSpare{"spare", 423, 1};
-// 424 bits nominal; many transmitters send 420 or 422 (gpsd accepts >= 420).
-constexpr size_t kMinBits = 420;
-}  // namespace type5
 
 namespace type6 {  // Table 51
 constexpr BitField kSeqno{"seqno", 38, 2};
