@@ -28,6 +28,7 @@
 #include "biac/labels/label.h"
 #include "biac/net/feed/feed.h"
 #include "biac/net/feed/framer.h"
+#include "biac/net/feed/framing_handler.h"
 #include "biac/net/http/server.h"
 #include "biac/net/http/tls.h"
 #include "biac/net/http/tls_stream.h"
@@ -125,52 +126,61 @@ class IngestQueue {
   bool closed_ = false;
 };
 
-// One feed: its listener's handler. Frames the bytes of each connection (or datagram) into
-// records, decodes them, and queues the observations.
-class FeedIngest final : public net::FeedHandler {
+// The framing of a feed's wire format.
+net::Framing FramingOf(sim::WireFormat format) {
+  switch (format) {
+    case sim::WireFormat::kAisNmea:
+    case sim::WireFormat::kSbs:
+      return net::Framing::kLine;
+    case sim::WireFormat::kBeast:
+      return net::Framing::kBeast;
+    case sim::WireFormat::kAsterix:
+      return net::Framing::kAsterix;
+    case sim::WireFormat::kCot:
+      return net::Framing::kCotXml;
+  }
+  return net::Framing::kLine;
+}
+
+// One feed: its listener's handler. The framing handler keeps a framer per TCP connection
+// (a datagram is framed on its own); each record is decoded here and the observations of
+// one read are queued as one batch.
+class FeedIngest final : public net::FramingHandler {
  public:
   FeedIngest(const FeedConfig& config, size_t index, std::unique_ptr<FeedDecoder> decoder,
              IngestQueue* queue, const Clock* clock)
-      : config_(config),
+      : net::FramingHandler(
+            FramingOf(config.source.format), config.max_record,
+            [this](std::span<const uint8_t> record, const net::RecordSource& source) {
+              Record(record, source);
+            },
+            [this](const net::RecordSource& source, std::string_view reason) {
+              {
+                std::lock_guard lock(mutex_);
+                ++framing_errors_;
+              }
+              Error(source, reason);
+            }),
+        config_(config),
         index_(index),
         decoder_(std::move(decoder)),
         queue_(queue),
         clock_(clock) {}
 
   void OnConnect(uint64_t connection, std::string_view peer) override {
+    net::FramingHandler::OnConnect(connection, peer);
     log::Info("feed {}: connection {} from {}", config_.source.source, connection, peer);
   }
 
   void OnData(const net::Chunk& chunk) override {
     arrival_ = clock_->Now();
-    place_ = chunk.datagram ? fmt::format("{} datagram {}", chunk.peer, chunk.offset)
-                            : fmt::format("{} connection {}", chunk.peer, chunk.connection);
-    net::Framer* framer = nullptr;
-    std::unique_ptr<net::Framer> datagram_framer;
-    if (chunk.datagram) {
-      // A datagram holds whole records: frame it on its own, so that a bad datagram cannot
-      // spoil the next one.
-      datagram_framer = MakeFramer();
-      framer = datagram_framer.get();
-    } else {
-      auto& slot = framers_[chunk.connection];
-      if (!slot) slot = MakeFramer();
-      framer = slot.get();
-    }
-    framer->Push(chunk.bytes);
-    if (chunk.datagram) framer->Finish();
+    net::FramingHandler::OnData(chunk);
     Flush();
   }
 
   void OnDisconnect(uint64_t connection, std::string_view reason) override {
-    auto it = framers_.find(connection);
-    if (it != framers_.end()) {
-      if (it->second->buffered() != 0) {
-        Error(fmt::format("connection {} closed ({}) inside a record; {} bytes dropped",
-                          connection, reason, it->second->buffered()));
-      }
-      framers_.erase(it);
-    }
+    net::FramingHandler::OnDisconnect(connection, reason);  // a cut-off record is an error
+    Flush();
     log::Info("feed {}: connection {} closed: {}", config_.source.source, connection, reason);
   }
 
@@ -182,55 +192,30 @@ class FeedIngest final : public net::FeedHandler {
     std::lock_guard lock(mutex_);
     return {records_, errors_, observations_, framing_errors_, last_error_};
   }
-  FeedDecodeStats decoder_stats() const {
-    std::lock_guard lock(mutex_);
-    return decoder_->stats();
-  }
   const FeedConfig& config() const { return config_; }
 
  private:
-  std::unique_ptr<net::Framer> MakeFramer() {
-    auto on_record = [this](std::span<const uint8_t> record, uint64_t offset) {
-      Record(record, offset);
-    };
-    auto on_error = [this](uint64_t offset, std::string reason) {
-      {
-        std::lock_guard lock(mutex_);
-        ++framing_errors_;
-      }
-      Error(fmt::format("byte {}: {}", offset, reason));
-    };
-    const size_t max = config_.max_record;
-    switch (config_.source.format) {
-      case sim::WireFormat::kAisNmea:
-      case sim::WireFormat::kSbs:
-        return std::make_unique<net::LineFramer>(on_record, on_error,
-                                                 max ? max : net::LineFramer::kDefaultMaxRecord);
-      case sim::WireFormat::kBeast:
-        return std::make_unique<net::BeastFramer>(on_record, on_error);
-      case sim::WireFormat::kAsterix:
-        return std::make_unique<net::AsterixFramer>(on_record, on_error);
-      case sim::WireFormat::kCot:
-        return std::make_unique<net::XmlEventFramer>(on_record, on_error);
-    }
-    return std::make_unique<net::LineFramer>(on_record, on_error);
-  }
-
-  void Record(std::span<const uint8_t> record, uint64_t offset) {
+  void Record(std::span<const uint8_t> record, const net::RecordSource& source) {
     std::string error;
-    const size_t before = pending_.size();
     {
       std::lock_guard lock(mutex_);
       ++records_;
+      const size_t before = pending_.size();
       decoder_->Decode(record, arrival_, pending_, &error);
       observations_ += pending_.size() - before;
     }
-    if (!error.empty()) Error(fmt::format("byte {}: {}", offset, error));
+    if (!error.empty()) Error(source, error);
   }
 
-  void Error(std::string reason) {
+  // The place: the peer, the connection or datagram, and the byte offset.
+  void Error(const net::RecordSource& source, std::string_view reason) {
+    const std::string place =
+        source.connection != 0
+            ? fmt::format("{} connection {} byte {}", source.peer, source.connection,
+                          source.offset)
+            : fmt::format("{} datagram {} byte {}", source.peer, source.datagram, source.offset);
+    const std::string message = fmt::format("feed {}: {}: {}", config_.source.source, place, reason);
     uint64_t count = 0;
-    const std::string message = fmt::format("feed {}: {}: {}", config_.source.source, place_, reason);
     {
       std::lock_guard lock(mutex_);
       count = ++errors_;
@@ -253,11 +238,9 @@ class FeedIngest final : public net::FeedHandler {
   std::unique_ptr<FeedDecoder> decoder_;
   IngestQueue* queue_;
   const Clock* clock_;
-  std::unordered_map<uint64_t, std::unique_ptr<net::Framer>> framers_;
   std::vector<model::Observation> pending_;
   Timestamp arrival_;
-  std::string place_;
-  mutable std::mutex mutex_;  // counters and the decoder's stats, read by other threads
+  mutable std::mutex mutex_;  // counters, read by other threads
   uint64_t records_ = 0, errors_ = 0, observations_ = 0, framing_errors_ = 0;
   std::string last_error_;
 };
@@ -734,35 +717,39 @@ Json Node::Impl::Health() const {
 
 std::string Node::Impl::Metrics() const {
   api::MetricsWriter w;
+  // Each feed's figures read once; the writer wants each metric's samples together.
+  std::vector<FeedIngest::Stats> feeds;
+  std::vector<net::FeedStats> sockets;
+  std::vector<uint64_t> acknowledged;
+  for (const auto& ingest : ingests_) feeds.push_back(ingest->stats());
+  for (const auto& listener : listeners_) sockets.push_back(listener->stats());
   {
     std::lock_guard lock(ack_mutex_);
-    for (size_t i = 0; i < ingests_.size(); ++i) {
-      const std::string& name = config_.feeds[i].source.source;
-      const auto s = ingests_[i]->stats();
-      w.Counter("biac_feed_records_total", "Records framed from the feed.", s.records,
-                {{"source", name}});
-    }
-    for (size_t i = 0; i < ingests_.size(); ++i) {
-      w.Counter("biac_feed_errors_total", "Malformed records (framing or decoding).",
-                ingests_[i]->stats().errors, {{"source", config_.feeds[i].source.source}});
-    }
-    for (size_t i = 0; i < ingests_.size(); ++i) {
-      w.Counter("biac_observations_total", "Observations decoded from the feed.",
-                ingests_[i]->stats().observations, {{"source", config_.feeds[i].source.source}});
-    }
-    for (size_t i = 0; i < ingests_.size(); ++i) {
-      w.Counter("biac_observations_acknowledged_total",
-                "Observations committed to the store (acknowledged).", acknowledged_[i],
-                {{"source", config_.feeds[i].source.source}});
-    }
+    acknowledged = acknowledged_;
   }
-  for (size_t i = 0; i < listeners_.size(); ++i) {
-    w.Counter("biac_feed_bytes_total", "Bytes read from the feed.", listeners_[i]->stats().bytes,
-              {{"source", config_.feeds[i].source.source}});
+  const auto name = [&](size_t i) -> const std::string& { return config_.feeds[i].source.source; };
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    w.Counter("biac_feed_records_total", "Records framed from the feed.", feeds[i].records,
+              {{"source", name(i)}});
   }
-  for (size_t i = 0; i < listeners_.size(); ++i) {
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    w.Counter("biac_feed_errors_total", "Malformed records (framing or decoding).",
+              feeds[i].errors, {{"source", name(i)}});
+  }
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    w.Counter("biac_observations_total", "Observations decoded from the feed.",
+              feeds[i].observations, {{"source", name(i)}});
+  }
+  for (size_t i = 0; i < acknowledged.size(); ++i) {
+    w.Counter("biac_observations_acknowledged_total",
+              "Observations committed to the store (acknowledged).", acknowledged[i], {{"source", name(i)}});
+  }
+  for (size_t i = 0; i < sockets.size(); ++i) {
+    w.Counter("biac_feed_bytes_total", "Bytes read from the feed.", sockets[i].bytes, {{"source", name(i)}});
+  }
+  for (size_t i = 0; i < sockets.size(); ++i) {
     w.Counter("biac_feed_kernel_drops_total", "UDP datagrams the kernel dropped (SO_RXQ_OVFL).",
-              listeners_[i]->stats().kernel_drops, {{"source", config_.feeds[i].source.source}});
+              sockets[i].kernel_drops, {{"source", name(i)}});
   }
   const auto q = queue_.stats();
   w.Gauge("biac_ingest_queue_depth", "Observations queued for fusion.", q.depth);

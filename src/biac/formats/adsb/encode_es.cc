@@ -7,58 +7,16 @@
 #include "biac/base/bits.h"
 #include "biac/formats/adsb/cpr.h"
 #include "biac/formats/adsb/crc.h"
+#include "biac/formats/adsb/layouts.h"
 
 namespace biac::formats::adsb {
 namespace {
 
-// DF17 reply layout (Annex 10 Vol IV Figure 3-8), bits of the 112-bit reply.
-constexpr BitField kDf{"DF", 0, 5};
-constexpr BitField kCa{"CA", 5, 3};
-constexpr BitField kAa{"AA", 8, 24};
-constexpr size_t kMeOffset = 32;
+namespace reply = layout::reply;
+namespace me = layout::me;
+constexpr size_t kMeOffset = reply::kMe.offset;
 constexpr size_t kParityOffsetBytes = 11;
 constexpr uint8_t kDf17 = 17;
-
-// ME fields, bit offsets within the 56-bit ME (DO-260B 2.2.3.2).
-namespace me {
-constexpr BitField kTypeCode{"TC", 0, 5};
-// Identification (2.2.3.2.5).
-constexpr BitField kCategory{"CA", 5, 3};
-constexpr size_t kFirstChar = 8;
-// Airborne position (2.2.3.2.3).
-constexpr BitField kSurveillanceStatus{"SS", 5, 2};
-constexpr BitField kNicB{"NICb", 7, 1};
-constexpr BitField kAltitude{"ALT", 8, 12};
-constexpr BitField kTime{"T", 20, 1};
-constexpr BitField kCprFormat{"F", 21, 1};
-constexpr BitField kCprLat{"LAT-CPR", 22, 17};
-constexpr BitField kCprLon{"LON-CPR", 39, 17};
-// Airborne velocity (2.2.3.2.6).
-constexpr BitField kSubtype{"ST", 5, 3};
-constexpr BitField kIntentChange{"IC", 8, 1};
-constexpr BitField kIfr{"IFR", 9, 1};
-constexpr BitField kNacV{"NACv", 10, 3};
-constexpr BitField kEwSign{"S-EW", 13, 1};
-constexpr BitField kEwVelocity{"V-EW", 14, 10};
-constexpr BitField kNsSign{"S-NS", 24, 1};
-constexpr BitField kNsVelocity{"V-NS", 25, 10};
-constexpr BitField kVrSource{"VrSrc", 35, 1};
-constexpr BitField kVrSign{"S-Vr", 36, 1};
-constexpr BitField kVerticalRate{"Vr", 37, 9};
-constexpr BitField kDiffSign{"S-Dif", 48, 1};
-constexpr BitField kDiff{"Dif", 49, 7};
-// Operational status, airborne (2.2.3.2.7.2).
-constexpr BitField kCapabilityClass{"CC", 8, 16};
-constexpr BitField kOperationalMode{"OM", 24, 16};
-constexpr BitField kVersion{"VN", 40, 3};
-constexpr BitField kNicA{"NIC-A", 43, 1};
-constexpr BitField kNacP{"NACp", 44, 4};
-constexpr BitField kGva{"GVA", 48, 2};
-constexpr BitField kSil{"SIL", 50, 2};
-constexpr BitField kNicBaro{"NICbaro", 52, 1};
-constexpr BitField kHrd{"HRD", 53, 1};
-constexpr BitField kSilSupplement{"SIL-S", 54, 1};
-}  // namespace me
 
 constexpr uint8_t kTcBaroFirst = 9, kTcBaroLast = 18, kTcVelocity = 19, kTcStatus = 31;
 constexpr uint8_t kTcIdentFirst = 1, kTcIdentLast = 4;
@@ -119,9 +77,9 @@ class MeWriter {
     if (capability > 7) Fail("CA " + std::to_string(capability) + " does not fit in 3 bits");
     if (icao > 0xFFFFFF) Fail("address " + std::to_string(icao) + " does not fit in 24 bits");
     if (!status_.ok()) return status_;
-    Write(std::span<uint8_t>(frame_), kDf, kDf17);
-    Write(std::span<uint8_t>(frame_), kCa, capability);
-    Write(std::span<uint8_t>(frame_), kAa, icao);
+    Write(std::span<uint8_t>(frame_), reply::kDf, kDf17);
+    Write(std::span<uint8_t>(frame_), reply::kCa, capability);
+    Write(std::span<uint8_t>(frame_), reply::kAa, icao);
     const uint32_t parity = Crc24(std::span<const uint8_t>(frame_.data(), kParityOffsetBytes));
     frame_[kParityOffsetBytes] = static_cast<uint8_t>(parity >> 16);
     frame_[kParityOffsetBytes + 1] = static_cast<uint8_t>(parity >> 8);
@@ -253,7 +211,7 @@ Status EncodeIdentification(uint32_t icao, const IdentificationFields& f, Extend
         code = 32;
       }
     }
-    w.Bits(me::kFirstChar + kCallsignBits * i, kCallsignBits, static_cast<uint64_t>(code));
+    w.Bits(me::kCharsOffset + kCallsignBits * i, kCallsignBits, static_cast<uint64_t>(code));
   }
   return w.Finish(icao, capability, out);
 }
@@ -267,9 +225,9 @@ Status EncodeOperationalStatus(uint32_t icao, const OperationalStatusFields& f,
   w.U(me::kOperationalMode, f.operational_mode);
   w.U(me::kVersion, kAdsbVersion2);
   w.U(me::kNicA, f.nic_a);
-  w.U(me::kNacP, f.nac_p);
+  w.U(me::kOpNacP, f.nac_p);
   w.U(me::kGva, f.gva);
-  w.U(me::kSil, f.sil);
+  w.U(me::kOpSil, f.sil);
   w.U(me::kNicBaro, f.nic_baro ? 1 : 0);
   w.U(me::kHrd, 0);  // true north
   w.U(me::kSilSupplement, f.sil_per_sample ? 1 : 0);
