@@ -363,6 +363,9 @@ Result<std::unique_ptr<FeedDecoder>> FeedDecoder::Create(const FeedSourceConfig&
     case WireFormat::kCot:
       impl = std::make_unique<CotDecoder>(config, std::move(*label));
       break;
+    case WireFormat::kKlvTs:
+    case WireFormat::kGmti:
+      break;  // no decoder yet: refused below
   }
   if (impl == nullptr) {
     return InvalidArgument("source " + config.source + ": unknown wire format " +

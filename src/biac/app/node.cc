@@ -23,6 +23,7 @@
 #include "biac/api/service.h"
 #include "biac/api/stream.h"
 #include "biac/app/feed_decode.h"
+#include "biac/app/feed_ingest.h"
 #include "biac/base/log.h"
 #include "biac/fusion/release.h"
 #include "biac/labels/label.h"
@@ -42,11 +43,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 constexpr size_t kReplayBatch = 20000;
-constexpr uint64_t kLoggedErrorsPerFeed = 20;  // then one line per kErrorLogEvery
-constexpr uint64_t kErrorLogEvery = 10000;
 constexpr double kQueueDegradedFraction = 0.8;
-
-double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 Duration FromSecondsDuration(double s) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
@@ -59,191 +56,6 @@ uint64_t ResidentBytes() {
   in >> size >> resident;
   return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
 }
-
-// Observations from the listeners to the fusion thread. Push blocks while the queue holds
-// `limit` observations or more; the time spent blocked is counted.
-class IngestQueue {
- public:
-  struct Batch {
-    size_t source = 0;
-    Timestamp arrival;
-    std::vector<model::Observation> observations;
-  };
-  explicit IngestQueue(size_t limit) : limit_(limit) {}
-
-  void Push(Batch batch) {
-    std::unique_lock lock(mutex_);
-    if (depth_ >= limit_ && !closed_) {
-      ++full_waits_;
-      const auto start = std::chrono::steady_clock::now();
-      not_full_.wait(lock, [&] { return depth_ < limit_ || closed_; });
-      blocked_ += std::chrono::steady_clock::now() - start;
-    }
-    if (closed_) return;
-    depth_ += batch.observations.size();
-    max_depth_ = std::max(max_depth_, depth_);
-    batches_.push_back(std::move(batch));
-    not_empty_.notify_one();
-  }
-
-  // Takes everything queued, waiting up to `timeout` for something.
-  bool PopAll(std::deque<Batch>& out, Duration timeout) {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait_for(lock, timeout, [&] { return !batches_.empty() || closed_; });
-    if (batches_.empty()) return false;
-    out.swap(batches_);
-    depth_ = 0;
-    not_full_.notify_all();
-    return true;
-  }
-
-  void Close() {
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_full_.notify_all();
-    not_empty_.notify_all();
-  }
-
-  struct Stats {
-    size_t depth, max_depth, limit;
-    uint64_t full_waits;
-    double blocked_s;
-  };
-  Stats stats() const {
-    std::lock_guard lock(mutex_);
-    return {depth_, max_depth_, limit_, full_waits_, Seconds(blocked_)};
-  }
-
- private:
-  const size_t limit_;
-  mutable std::mutex mutex_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<Batch> batches_;
-  size_t depth_ = 0;
-  size_t max_depth_ = 0;
-  uint64_t full_waits_ = 0;
-  Duration blocked_{0};
-  bool closed_ = false;
-};
-
-// The framing of a feed's wire format.
-net::Framing FramingOf(sim::WireFormat format) {
-  switch (format) {
-    case sim::WireFormat::kAisNmea:
-    case sim::WireFormat::kSbs:
-      return net::Framing::kLine;
-    case sim::WireFormat::kBeast:
-      return net::Framing::kBeast;
-    case sim::WireFormat::kAsterix:
-      return net::Framing::kAsterix;
-    case sim::WireFormat::kCot:
-      return net::Framing::kCotXml;
-  }
-  return net::Framing::kLine;
-}
-
-// One feed: its listener's handler. The framing handler keeps a framer per TCP connection
-// (a datagram is framed on its own); each record is decoded here and the observations of
-// one read are queued as one batch.
-class FeedIngest final : public net::FramingHandler {
- public:
-  FeedIngest(const FeedConfig& config, size_t index, std::unique_ptr<FeedDecoder> decoder,
-             IngestQueue* queue, const Clock* clock)
-      : net::FramingHandler(
-            FramingOf(config.source.format), config.max_record,
-            [this](std::span<const uint8_t> record, const net::RecordSource& source) {
-              Record(record, source);
-            },
-            [this](const net::RecordSource& source, std::string_view reason) {
-              {
-                std::lock_guard lock(mutex_);
-                ++framing_errors_;
-              }
-              Error(source, reason);
-            }),
-        config_(config),
-        index_(index),
-        decoder_(std::move(decoder)),
-        queue_(queue),
-        clock_(clock) {}
-
-  void OnConnect(uint64_t connection, std::string_view peer) override {
-    net::FramingHandler::OnConnect(connection, peer);
-    log::Info("feed {}: connection {} from {}", config_.source.source, connection, peer);
-  }
-
-  void OnData(const net::Chunk& chunk) override {
-    arrival_ = clock_->Now();
-    net::FramingHandler::OnData(chunk);
-    Flush();
-  }
-
-  void OnDisconnect(uint64_t connection, std::string_view reason) override {
-    net::FramingHandler::OnDisconnect(connection, reason);  // a cut-off record is an error
-    Flush();
-    log::Info("feed {}: connection {} closed: {}", config_.source.source, connection, reason);
-  }
-
-  struct Stats {
-    uint64_t records, errors, observations, framing_errors;
-    std::string last_error;
-  };
-  Stats stats() const {
-    std::lock_guard lock(mutex_);
-    return {records_, errors_, observations_, framing_errors_, last_error_};
-  }
-  const FeedConfig& config() const { return config_; }
-
- private:
-  void Record(std::span<const uint8_t> record, const net::RecordSource& source) {
-    std::string error;
-    {
-      std::lock_guard lock(mutex_);
-      ++records_;
-      const size_t before = pending_.size();
-      decoder_->Decode(record, arrival_, pending_, &error);
-      observations_ += pending_.size() - before;
-    }
-    if (!error.empty()) Error(source, error);
-  }
-
-  // The place: the peer, the connection or datagram, and the byte offset.
-  void Error(const net::RecordSource& source, std::string_view reason) {
-    const std::string place =
-        source.connection != 0
-            ? fmt::format("{} connection {} byte {}", source.peer, source.connection,
-                          source.offset)
-            : fmt::format("{} datagram {} byte {}", source.peer, source.datagram, source.offset);
-    const std::string message = fmt::format("feed {}: {}: {}", config_.source.source, place, reason);
-    uint64_t count = 0;
-    {
-      std::lock_guard lock(mutex_);
-      count = ++errors_;
-      last_error_ = message;
-    }
-    if (count <= kLoggedErrorsPerFeed || count % kErrorLogEvery == 0) {
-      log::Warning("{} (error {} on this feed)", message, count);
-    }
-  }
-
-  void Flush() {
-    if (pending_.empty()) return;
-    IngestQueue::Batch batch{index_, arrival_, std::move(pending_)};
-    pending_.clear();
-    queue_->Push(std::move(batch));
-  }
-
-  FeedConfig config_;
-  size_t index_;
-  std::unique_ptr<FeedDecoder> decoder_;
-  IngestQueue* queue_;
-  const Clock* clock_;
-  std::vector<model::Observation> pending_;
-  Timestamp arrival_;
-  mutable std::mutex mutex_;  // counters, read by other threads
-  uint64_t records_ = 0, errors_ = 0, observations_ = 0, framing_errors_ = 0;
-  std::string last_error_;
-};
 
 }  // namespace
 

@@ -345,13 +345,18 @@ std::string_view WireFormatName(WireFormat format) {
       return "asterix";
     case WireFormat::kCot:
       return "cot";
+    case WireFormat::kKlvTs:
+      return "klv-ts";
+    case WireFormat::kGmti:
+      return "gmti";
   }
   return "?";
 }
 
 Result<WireFormat> ParseWireFormat(std::string_view name) {
   for (WireFormat f : {WireFormat::kAisNmea, WireFormat::kBeast, WireFormat::kSbs,
-                       WireFormat::kAsterix, WireFormat::kCot}) {
+                       WireFormat::kAsterix, WireFormat::kCot, WireFormat::kKlvTs,
+                       WireFormat::kGmti}) {
     if (WireFormatName(f) == name) return f;
   }
   return InvalidArgument("wire format '" + std::string(name) +
@@ -565,6 +570,10 @@ Result<WireFeed> BuildWireFeed(const MultiSourceScenario& scenario,
       }
       case WireFormat::kSbs:
         return InvalidArgument(ObservationPlace(o) + ": the simulator does not write SBS");
+      case WireFormat::kKlvTs:
+      case WireFormat::kGmti:
+        return InvalidArgument(ObservationPlace(o) + ": the simulator does not write " +
+                               std::string(WireFormatName(c.format)) + " yet");
     }
   }
   return feed;

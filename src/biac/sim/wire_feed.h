@@ -70,9 +70,12 @@
 
 namespace biac::sim {
 
-enum class WireFormat : uint8_t { kAisNmea, kBeast, kSbs, kAsterix, kCot };
+// kKlvTs: MISB ST 0601 KLV in an MPEG-2 transport stream (188-byte packets; over UDP, a
+// datagram holds whole packets). kGmti: STANAG 4607 packets.
+enum class WireFormat : uint8_t { kAisNmea, kBeast, kSbs, kAsterix, kCot, kKlvTs, kGmti };
 
-// "ais-nmea", "beast", "sbs", "asterix", "cot" (the names a node configuration uses).
+// "ais-nmea", "beast", "sbs", "asterix", "cot", "klv-ts", "gmti" (the names a node
+// configuration uses).
 std::string_view WireFormatName(WireFormat format);
 Result<WireFormat> ParseWireFormat(std::string_view name);
 

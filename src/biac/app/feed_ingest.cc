@@ -1,0 +1,110 @@
+#include "biac/app/feed_ingest.h"
+
+#include <fmt/format.h>
+
+#include "biac/base/log.h"
+
+namespace biac::app {
+
+namespace {
+
+constexpr uint64_t kLoggedErrorsPerFeed = 20;  // then one line per kErrorLogEvery
+constexpr uint64_t kErrorLogEvery = 10000;
+
+}  // namespace
+
+net::Framing FramingOf(sim::WireFormat format) {
+  switch (format) {
+    case sim::WireFormat::kAisNmea:
+    case sim::WireFormat::kSbs:
+      return net::Framing::kLine;
+    case sim::WireFormat::kBeast:
+      return net::Framing::kBeast;
+    case sim::WireFormat::kAsterix:
+      return net::Framing::kAsterix;
+    case sim::WireFormat::kCot:
+      return net::Framing::kCotXml;
+    case sim::WireFormat::kKlvTs:  // not framed yet (feeds: KLV and GMTI listeners)
+    case sim::WireFormat::kGmti:
+      return net::Framing::kLine;
+  }
+  return net::Framing::kLine;
+}
+
+FeedIngest::FeedIngest(const FeedConfig& config, size_t index,
+                       std::unique_ptr<FeedDecoder> decoder, IngestQueue* queue,
+                       const Clock* clock)
+    : net::FramingHandler(
+          FramingOf(config.source.format), config.max_record,
+          [this](std::span<const uint8_t> record, const net::RecordSource& source) {
+            Record(record, source);
+          },
+          [this](const net::RecordSource& source, std::string_view reason) {
+            {
+              std::lock_guard lock(mutex_);
+              ++framing_errors_;
+            }
+            Error(source, reason);
+          }),
+      config_(config),
+      index_(index),
+      decoder_(std::move(decoder)),
+      queue_(queue),
+      clock_(clock) {}
+
+void FeedIngest::OnConnect(uint64_t connection, std::string_view peer) {
+  net::FramingHandler::OnConnect(connection, peer);
+  log::Info("feed {}: connection {} from {}", config_.source.source, connection, peer);
+}
+
+void FeedIngest::OnData(const net::Chunk& chunk) {
+  arrival_ = clock_->Now();
+  net::FramingHandler::OnData(chunk);
+  Flush();
+}
+
+void FeedIngest::OnDisconnect(uint64_t connection, std::string_view reason) {
+  net::FramingHandler::OnDisconnect(connection, reason);  // a cut-off record is an error
+  Flush();
+  log::Info("feed {}: connection {} closed: {}", config_.source.source, connection, reason);
+}
+
+void FeedIngest::Record(std::span<const uint8_t> record, const net::RecordSource& source) {
+  std::string error;
+  {
+    std::lock_guard lock(mutex_);
+    ++records_;
+    const size_t before = pending_.size();
+    decoder_->Decode(record, arrival_, pending_, &error);
+    observations_ += pending_.size() - before;
+  }
+  if (!error.empty()) Error(source, error);
+}
+
+void FeedIngest::Error(const net::RecordSource& source, std::string_view reason) {
+  const std::string place =
+      source.connection != 0
+          ? fmt::format("{} connection {} byte {}", source.peer, source.connection,
+                        source.offset)
+          : fmt::format("{} datagram {} byte {}", source.peer, source.datagram, source.offset);
+  const std::string message =
+      fmt::format("feed {}: {}: {}", config_.source.source, place, reason);
+  uint64_t count = 0;
+  {
+    std::lock_guard lock(mutex_);
+    count = ++errors_;
+    last_error_ = message;
+  }
+  if (count <= kLoggedErrorsPerFeed || count % kErrorLogEvery == 0) {
+    log::Warning("{} (error {} on this feed)", message, count);
+  }
+}
+
+void FeedIngest::Flush() {
+  if (pending_.empty()) return;
+  IngestQueue::Batch batch{index_, arrival_, std::move(pending_)};
+  pending_.clear();
+  queue_->Push(std::move(batch));
+}
+
+}  // namespace biac::app
