@@ -1,12 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 
 #include "biac/api/picture_hub.h"
 #include "biac/api/prometheus.h"
 #include "biac/api/stream.h"
-#include "biac/api/track_codec.h"
 #include "biac/labels/label.h"
 
 namespace biac::api {
@@ -47,55 +45,7 @@ TEST(BoundingBox, ParsesAndSpansTheAntimeridian) {
   }
 }
 
-TEST(TrackCodec, CompactJsonCarriesTheStateIdentityAndLabel) {
-  const std::string json = CompactTrack(Track(12, 26.5, 127.75, "SECRET//REL TO USA, JPN"));
-  EXPECT_EQ(json,
-            "{\"id\":12,\"t\":1780272000123,\"lat\":26.5000000,\"lon\":127.7500000,\"alt\":1000.0,"
-            "\"ve\":3.00,\"vn\":4.00,\"vu\":0.00,\"sog\":5.00,\"cog\":36.9,\"sd\":14.1,"
-            "\"dom\":\"air\",\"label\":\"SECRET//REL TO USA, JPN\",\"icao\":\"4840d6\","
-            "\"cs\":\"KLM\\\"1\",\"src\":[\"adsb\",\"us-radar\"],\"n\":7}");
-}
-
-template <typename T>
-T At(const std::string& s, size_t offset) {
-  T v;
-  std::memcpy(&v, s.data() + offset, sizeof(T));
-  return v;
-}
-
-TEST(TrackCodec, BinaryMessageLayout) {
-  const model::FusedTrack a = Track(5, 26.5, 127.75, "UNCLASSIFIED");
-  const model::FusedTrack b = Track(9, -33.25, -70.5, "SECRET//NOFORN");
-  const model::FusedTrack* tracks[] = {&a, &b, &a};
-  const uint64_t removed[] = {3, 4};
-  const Timestamp time = Timestamp::FromNanos(1'780'272'001'000'000'000);
-  const std::string m = EncodeBinaryMessage(kBinaryDelta, time, tracks, removed);
-  ASSERT_EQ(m.substr(0, 2), "BT");
-  EXPECT_EQ(At<uint8_t>(m, 2), 1);
-  EXPECT_EQ(At<uint8_t>(m, 3), kBinaryDelta);
-  EXPECT_EQ(At<int64_t>(m, 4), 1780272001000);
-  ASSERT_EQ(At<uint16_t>(m, 12), 2);  // two distinct labels
-  size_t p = 14;
-  EXPECT_EQ(m.substr(p + 2, At<uint16_t>(m, p)), "UNCLASSIFIED");
-  p += 2 + At<uint16_t>(m, p);
-  EXPECT_EQ(m.substr(p + 2, At<uint16_t>(m, p)), "SECRET//NOFORN");
-  p += 2 + At<uint16_t>(m, p);
-  ASSERT_EQ(At<uint32_t>(m, p), 3u);
-  p += 4;
-  const size_t second = p + kBinaryRecordSize;
-  EXPECT_EQ(At<uint32_t>(m, second), 9u);
-  EXPECT_EQ(At<int32_t>(m, second + 4), -877);  // 1780272000123 - 1780272001000
-  EXPECT_EQ(At<int32_t>(m, second + 8), -332500000);
-  EXPECT_EQ(At<int32_t>(m, second + 12), -705000000);
-  EXPECT_FLOAT_EQ(At<float>(m, second + 16), 1000.0f);
-  EXPECT_EQ(At<uint16_t>(m, second + 28), 1);  // label index
-  EXPECT_EQ(At<uint8_t>(m, second + 30), static_cast<uint8_t>(model::Domain::kAir));
-  p += 3 * kBinaryRecordSize;
-  ASSERT_EQ(At<uint32_t>(m, p), 2u);
-  EXPECT_EQ(At<uint32_t>(m, p + 4), 3u);
-  EXPECT_EQ(At<uint32_t>(m, p + 8), 4u);
-  EXPECT_EQ(m.size(), p + 12);
-}
+// The track forms (compact JSON, binary) are tested in track_codec_test.cc.
 
 TEST(Prometheus, WritesTheExpositionFormat) {
   LatencyHistogram h;

@@ -5,12 +5,7 @@
 
 namespace biac::api {
 
-const model::FusedTrack* PublishedPicture::Find(uint64_t id) const {
-  const auto& tracks = picture.tracks;
-  auto it = std::lower_bound(tracks.begin(), tracks.end(), id,
-                             [](const model::FusedTrack& t, uint64_t v) { return t.id < v; });
-  return it != tracks.end() && it->id == id ? &*it : nullptr;
-}
+const model::FusedTrack* PublishedPicture::Find(uint64_t id) const { return picture.Find(id); }
 
 PictureHub::PictureHub(std::vector<std::string> audiences) : audiences_(std::move(audiences)) {
   latest_.reserve(audiences_.size());
@@ -20,9 +15,37 @@ PictureHub::PictureHub(std::vector<std::string> audiences) : audiences_(std::mov
 }
 
 void PictureHub::Publish(size_t index, model::Picture picture, Timestamp now) {
+  Publish(index, fusion::ToShared(std::move(picture)), now);
+}
+
+void PictureHub::Publish(size_t index, fusion::SharedPicture picture, Timestamp now) {
   auto published = std::make_shared<PublishedPicture>();
   published->picture = std::move(picture);
   published->published = now;
+  std::shared_ptr<const PublishedPicture> before;
+  {
+    std::lock_guard lock(mutex_);
+    before = latest_.at(index);
+  }
+  // Only this publisher replaces audience `index`'s picture, so `before` stays its previous
+  // one while the difference is computed outside the lock.
+  const auto& old_tracks = before->picture.tracks.entries();
+  const auto& new_tracks = published->picture.tracks.entries();
+  size_t k = 0;
+  for (size_t i = 0; i < new_tracks.size(); ++i) {
+    const fusion::SharedTrack& t = new_tracks[i];
+    while (k < old_tracks.size() && old_tracks[k].id < t.id) {
+      published->removed.push_back(old_tracks[k++].id);
+    }
+    if (k < old_tracks.size() && old_tracks[k].id == t.id) {
+      if (old_tracks[k].track != t.track) published->changed.push_back(static_cast<uint32_t>(i));
+      ++k;
+    } else {
+      published->changed.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  for (; k < old_tracks.size(); ++k) published->removed.push_back(old_tracks[k].id);
+  published->previous_version = before->version;
   {
     std::lock_guard lock(mutex_);
     published->version = ++version_;

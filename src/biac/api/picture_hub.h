@@ -3,7 +3,9 @@
 // The live pictures the API serves: the fusion thread publishes each audience's picture
 // (already computed for that audience by fusion::MultiAudienceFusion, never filtered here)
 // and readers (REST handlers, the WebSocket streamer, CoT out) take the latest one without
-// copying it.
+// copying it. A picture's tracks are immutable and shared (fusion/shared_picture.h): a
+// track that did not change between two publications is the same object in both, so a
+// publication costs what changed, and a reader holding an old picture keeps it whole.
 
 #include <condition_variable>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "biac/base/time.h"
+#include "biac/fusion/shared_picture.h"
 #include "biac/model/picture.h"
 
 namespace biac::api {
@@ -22,7 +25,16 @@ namespace biac::api {
 struct PublishedPicture {
   uint64_t version = 0;     // grows by one per publication of any audience
   Timestamp published;      // wall-clock time of publication
-  model::Picture picture;   // tracks sorted by id
+  fusion::SharedPicture picture;  // tracks sorted by id
+
+  // What changed since this audience's previous publication (version `previous_version`, 0
+  // before the first): indices into picture.tracks of the tracks new or changed (a track
+  // changed when its shared object is another one), and the ids of tracks gone. Computed
+  // once per publication by pointer comparison, so that a reader that holds the previous
+  // version does O(changed) work.
+  uint64_t previous_version = 0;
+  std::vector<uint32_t> changed;
+  std::vector<uint64_t> removed;
 
   // The track with this id, or null.
   const model::FusedTrack* Find(uint64_t id) const;
@@ -33,6 +45,8 @@ class PictureHub {
   explicit PictureHub(std::vector<std::string> audiences);
 
   // Replaces audience `index`'s picture and wakes the waiters.
+  void Publish(size_t index, fusion::SharedPicture picture, Timestamp now);
+  // The same from a picture value (its tracks are moved into shared objects).
   void Publish(size_t index, model::Picture picture, Timestamp now);
   // The latest picture of an audience (an empty one before the first publication).
   std::shared_ptr<const PublishedPicture> Latest(size_t index) const;

@@ -327,7 +327,22 @@ net::HttpResponse ApiService::Route(Call& call) {
   }
   if (path == "/api/v1/sources" && get) {
     const bool with_stored = Param(call.query, "stored").value_or("0") == "1";
-    return JsonResponse(200, context_.sources ? context_.sources(with_stored) : Json::array());
+    Json all = context_.sources ? context_.sources(with_stored) : Json::array();
+    if (call.admin()) return JsonResponse(200, all);
+    // A feed's name, address and figures are released under the feed's own label: an analyst
+    // does not learn that a source above its audience's authorizations exists (the web page
+    // lists sources as layers).
+    const labels::User& user = context_.audiences[call.audience].user;
+    Json released = Json::array();
+    for (Json& entry : all) {
+      const auto text = entry.find("label");
+      if (text == entry.end() || !text->is_string()) continue;
+      auto label = labels::Parse(text->get<std::string>());
+      if (!label.ok() || !labels::Permits(user, *label)) continue;
+      call.Released(*label);
+      released.push_back(std::move(entry));
+    }
+    return JsonResponse(200, released);
   }
   if (path == "/api/v1/picture" && get) return Picture(call, false);
   if (path == "/api/v1/export" && get) return Picture(call, true);

@@ -79,6 +79,7 @@ struct Streamer::Client {
     int64_t sent_ns;  // when it was sent (wall clock)
   };
   std::vector<Sent> sent;  // by id
+  std::vector<uint64_t> held;  // sent tracks with a newer state held by the rate limit, by id
   uint64_t served_version = 0;
   int64_t next_due_ns = 0;  // a rate-limited change becomes due then (0: none)
   BoundingBox served_viewport;
@@ -195,8 +196,8 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
                                 viewport.south != client.served_viewport.south ||
                                 viewport.north != client.served_viewport.north;
   const int64_t now_ns = now.nanos();
-  if (!resync && !viewport_changed && published.version == client.served_version &&
-      (client.next_due_ns == 0 || now_ns < client.next_due_ns)) {
+  const bool due = client.next_due_ns != 0 && now_ns >= client.next_due_ns;
+  if (!resync && !viewport_changed && published.version == client.served_version && !due) {
     return;  // nothing new for this client
   }
   if (client.session->queued_bytes() > kBusyBytes) {
@@ -204,52 +205,154 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
     return;
   }
   const int64_t interval_ns = options_.min_track_interval.count();
-  const auto& tracks = published.picture.tracks;
-  std::vector<Client::Sent> next;
-  next.reserve(tracks.size());
+  const auto& tracks = published.picture.tracks.entries();
   std::vector<const model::FusedTrack*> updated;
   std::vector<uint64_t> removed;
+  std::vector<uint64_t> held;  // tracks whose newer state the rate limit holds, by id
   int64_t next_due = 0;
-  size_t k = 0;  // into client.sent
-  for (const model::FusedTrack& t : tracks) {
-    while (!resync && k < client.sent.size() && client.sent[k].id < t.id) {
-      removed.push_back(client.sent[k++].id);
-    }
-    const bool was_sent = !resync && k < client.sent.size() && client.sent[k].id == t.id;
-    const Client::Sent* previous = was_sent ? &client.sent[k] : nullptr;
-    if (was_sent) ++k;
-    if (!viewport.Contains(t.position.latitude_deg, t.position.longitude_deg)) {
-      if (previous) removed.push_back(t.id);
-      continue;
-    }
-    const int64_t time_ns = t.time.nanos();
-    if (previous == nullptr) {
-      updated.push_back(&t);
-      next.push_back({t.id, time_ns, now_ns});
-    } else if (previous->time_ns != time_ns) {
-      // Once the interval has passed, the next fresh state goes at once; a state that is no
-      // longer fresh waits for a fresher one, but never beyond twice the interval.
-      const int64_t since = now_ns - previous->sent_ns;
-      const bool fresh = now_ns - time_ns <= kFreshNanos;
-      if (since >= 2 * interval_ns || (since >= interval_ns && fresh)) {
-        updated.push_back(&t);
-        next.push_back({t.id, time_ns, now_ns});
-      } else {
-        next.push_back(*previous);
-        const int64_t due = previous->sent_ns + (since >= interval_ns ? 2 : 1) * interval_ns;
-        if (next_due == 0 || due < next_due) next_due = due;
-      }
-    } else {
-      next.push_back(*previous);
-    }
-  }
-  while (!resync && k < client.sent.size()) removed.push_back(client.sent[k++].id);
+  auto hold_until = [&](int64_t due_ns) {
+    if (next_due == 0 || due_ns < next_due) next_due = due_ns;
+  };
+  // The rate limit (see stream.h): whether a newer state of a track sent before goes now;
+  // if not, when it falls due.
+  // `just_published`: the state came with this round's publication (the newest the node has),
+  // which counts as fresh whatever its data time (a radar plot leaves its radar up to a
+  // sector after its time, docs/node-load.md).
+  auto goes_now = [&](const Client::Sent& previous, int64_t time_ns, bool just_published) {
+    const int64_t since = now_ns - previous.sent_ns;
+    const bool fresh = just_published || now_ns - time_ns <= kFreshNanos;
+    if (since >= 2 * interval_ns || (since >= interval_ns && fresh)) return true;
+    hold_until(previous.sent_ns + (since >= interval_ns ? 2 : 1) * interval_ns);
+    return false;
+  };
 
-  const bool snapshot = resync;
-  if (!snapshot && updated.empty() && removed.empty()) {
+  // Incremental round: the client holds this audience's previous publication (or this one),
+  // its viewport is unchanged and no resync is asked: only the tracks the publication changed
+  // or removed, and the held ones when one falls due, are looked at - O(changed), not
+  // O(tracks), per client and round. Otherwise (first round, resync, new viewport, or a
+  // client that skipped a publication) the whole picture is compared with what it holds.
+  const bool same = published.version == client.served_version;
+  const bool incremental = !resync && !viewport_changed && client.served_version != 0 &&
+                           (same || published.previous_version == client.served_version);
+  std::vector<Client::Sent> next;     // full round: the client's new sent-state
+  std::vector<Client::Sent> upserts;  // incremental round: states sent now, by id
+  std::vector<uint64_t> gone;         // incremental round: ids no longer held by the client
+  if (incremental) {
+    auto find_sent = [&](uint64_t id) -> const Client::Sent* {
+      auto it = std::lower_bound(client.sent.begin(), client.sent.end(), id,
+                                 [](const Client::Sent& s, uint64_t v) { return s.id < v; });
+      return it != client.sent.end() && it->id == id ? &*it : nullptr;
+    };
+    auto consider = [&](const fusion::SharedTrack& t, bool just_published) {
+      const Client::Sent* previous = find_sent(t.id);
+      if (!viewport.Contains(t.latitude_deg, t.longitude_deg)) {
+        if (previous) {
+          removed.push_back(t.id);
+          gone.push_back(t.id);
+        }
+      } else if (previous == nullptr) {
+        updated.push_back(t.track.get());
+        upserts.push_back({t.id, t.time_ns, now_ns});
+      } else if (previous->time_ns != t.time_ns) {
+        if (goes_now(*previous, t.time_ns, just_published)) {
+          updated.push_back(t.track.get());
+          upserts.push_back({t.id, t.time_ns, now_ns});
+        } else {
+          held.push_back(t.id);
+        }
+      }
+    };
+    std::vector<uint64_t> looked;  // ids examined from the change list, ascending
+    if (!same) {
+      for (uint64_t id : published.removed) {
+        if (find_sent(id)) {
+          removed.push_back(id);
+          gone.push_back(id);
+        }
+      }
+      looked.reserve(published.changed.size());
+      for (uint32_t i : published.changed) {
+        consider(tracks[i], true);
+        looked.push_back(tracks[i].id);
+      }
+    }
+    for (uint64_t id : client.held) {
+      if (std::binary_search(looked.begin(), looked.end(), id)) continue;  // examined above
+      if (!due) {
+        held.push_back(id);
+        hold_until(client.next_due_ns);
+        continue;
+      }
+      auto it = std::lower_bound(tracks.begin(), tracks.end(), id,
+                                 [](const fusion::SharedTrack& t, uint64_t v) { return t.id < v; });
+      if (it != tracks.end() && it->id == id) consider(*it, false);  // gone: in `removed` above
+    }
+    std::sort(held.begin(), held.end());
+  } else {
+    next.reserve(tracks.size());
+    size_t k = 0;  // into client.sent
+    for (const fusion::SharedTrack& t : tracks) {
+      while (!resync && k < client.sent.size() && client.sent[k].id < t.id) {
+        removed.push_back(client.sent[k++].id);
+      }
+      const bool was_sent = !resync && k < client.sent.size() && client.sent[k].id == t.id;
+      const Client::Sent* previous = was_sent ? &client.sent[k] : nullptr;
+      if (was_sent) ++k;
+      if (!viewport.Contains(t.latitude_deg, t.longitude_deg)) {
+        if (previous) removed.push_back(t.id);
+        continue;
+      }
+      if (previous == nullptr) {
+        updated.push_back(t.track.get());
+        next.push_back({t.id, t.time_ns, now_ns});
+      } else if (previous->time_ns != t.time_ns && goes_now(*previous, t.time_ns, false)) {
+        updated.push_back(t.track.get());
+        next.push_back({t.id, t.time_ns, now_ns});
+      } else {
+        if (previous->time_ns != t.time_ns) held.push_back(t.id);
+        next.push_back(*previous);
+      }
+    }
+    while (!resync && k < client.sent.size()) removed.push_back(client.sent[k++].id);
+  }
+
+  // Applies the round to the client's state once its message is queued (or when there is
+  // nothing to send); a round whose message is refused leaves it as it was.
+  auto commit = [&] {
+    if (incremental) {
+      if (!gone.empty()) {
+        std::sort(gone.begin(), gone.end());
+        std::erase_if(client.sent, [&](const Client::Sent& s) {
+          return std::binary_search(gone.begin(), gone.end(), s.id);
+        });
+      }
+      const size_t old_size = client.sent.size();
+      for (const Client::Sent& u : upserts) {
+        auto end = client.sent.begin() + static_cast<std::ptrdiff_t>(old_size);
+        auto it = std::lower_bound(client.sent.begin(), end, u.id,
+                                   [](const Client::Sent& s, uint64_t v) { return s.id < v; });
+        if (it != end && it->id == u.id) {
+          *it = u;
+        } else {
+          client.sent.push_back(u);
+        }
+      }
+      auto by_id = [](const Client::Sent& a, const Client::Sent& b) { return a.id < b.id; };
+      const auto middle = client.sent.begin() + static_cast<std::ptrdiff_t>(old_size);
+      std::sort(middle, client.sent.end(), by_id);
+      std::inplace_merge(client.sent.begin(), middle, client.sent.end(), by_id);
+    } else {
+      client.sent = std::move(next);
+    }
+    client.held = std::move(held);
     client.served_version = published.version;
     client.served_viewport = viewport;
     client.next_due_ns = next_due;
+  };
+
+  const bool snapshot = resync;
+  if (!snapshot && updated.empty() && removed.empty()) {
+    commit();
     return;
   }
   std::string message;
@@ -292,10 +395,7 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
     std::lock_guard lock(client.mutex);
     client.resync = false;
   }
-  client.sent = std::move(next);
-  client.served_version = published.version;
-  client.served_viewport = viewport;
-  client.next_due_ns = next_due;
+  commit();
 }
 
 }  // namespace biac::api

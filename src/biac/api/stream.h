@@ -4,6 +4,12 @@
 // client: on each publication it compares the audience's latest picture with what the client
 // was last sent and sends the difference for the client's viewport.
 //
+// Cost. A client that holds its audience's previous publication gets an incremental round:
+// only the tracks that publication changed or removed (PublishedPicture::changed/removed),
+// and its rate-held tracks when one falls due, are examined - O(changed) per client, not
+// O(tracks). The first round, a resync, a new viewport or a skipped publication compare the
+// whole picture (one scan of the shared entries' inline id/time/position).
+//
 // Protocol (docs/api.md, "Stream"): the node sends {"type":"snapshot","time":ms,"tracks":[..]}
 // on connect and after a resync, then {"type":"delta","time":ms,"updated":[..],"removed":[ids]}
 // (track forms: track_codec.h; with ?encoding=binary the same as binary messages). The client
@@ -12,7 +18,8 @@
 //
 // Rate and slow clients. A track is sent at most once per `min_track_interval` (1 s). A newer
 // state of a track sent less than that ago is held; once the interval has passed, the next
-// fresh state (newest observation at most 150 ms old) goes at once, and a held state that is
+// fresh state (one that came with the latest publication, or whose newest observation is at
+// most 150 ms old) goes at once, and a held state that is
 // no longer fresh goes after twice the interval at the latest. So a track reporting several
 // times a second is sent about once a second with its newest data, not with a state that
 // waited out the interval. A client whose socket

@@ -5,9 +5,12 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <limits>
-#include <map>
 #include <numbers>
+#include <string_view>
+#include <unordered_map>
 
 #include "biac/labels/label.h"
 #include "biac/model/picture_json.h"
@@ -99,33 +102,83 @@ std::string CompactTrack(const model::FusedTrack& track) {
   return out;
 }
 
+namespace {
+
+// The message's string table: each distinct string once, in first-use order, indexed by u16.
+class StringTable {
+ public:
+  // The index of `text`, added when new; kNoString when the table or the text is too long.
+  uint16_t Index(std::string_view text) {
+    if (auto it = index_.find(text); it != index_.end()) return it->second;
+    if (strings_.size() >= kNoString || text.size() > std::numeric_limits<uint16_t>::max()) {
+      return kNoString;
+    }
+    const auto k = static_cast<uint16_t>(strings_.size());
+    strings_.emplace_back(text);
+    index_.emplace(strings_.back(), k);
+    return k;
+  }
+
+  void Write(std::string& out) const {
+    Put<uint16_t>(out, static_cast<uint16_t>(strings_.size()));
+    for (const std::string& text : strings_) {
+      Put<uint16_t>(out, static_cast<uint16_t>(text.size()));
+      out += text;
+    }
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::deque<std::string> strings_;  // a deque: the map's keys view strings that never move
+  std::unordered_map<std::string_view, uint16_t, Hash, std::equal_to<>> index_;
+};
+
+}  // namespace
+
 std::string EncodeBinaryMessage(uint8_t type, Timestamp time,
                                 std::span<const model::FusedTrack* const> tracks,
                                 std::span<const uint64_t> removed) {
-  std::string out;
-  out.reserve(32 + tracks.size() * kBinaryRecordSize + removed.size() * 4);
-  out += "BT";
-  Put<uint8_t>(out, 1);
-  Put<uint8_t>(out, type);
-  const int64_t time_ms = UnixMillis(time);
-  Put<int64_t>(out, time_ms);
-  // Label table: each distinct label once, in first-use order (a picture has few labels:
-  // compare label values, render each distinct one once).
+  StringTable strings;
+  // Labels first, so that they always have an index (a picture has few labels: compare label
+  // values, render each distinct one once).
   std::vector<const labels::Label*> distinct;
+  std::vector<uint16_t> label_index;
   std::vector<uint16_t> label_of(tracks.size());
   for (size_t i = 0; i < tracks.size(); ++i) {
     const labels::Label& label = tracks[i]->label;
     size_t k = 0;
     while (k < distinct.size() && !(*distinct[k] == label)) ++k;
-    if (k == distinct.size()) distinct.push_back(&label);
-    label_of[i] = static_cast<uint16_t>(k);
+    if (k == distinct.size()) {
+      distinct.push_back(&label);
+      label_index.push_back(strings.Index(labels::Render(label)));
+    }
+    label_of[i] = label_index[k];
   }
-  Put<uint16_t>(out, static_cast<uint16_t>(distinct.size()));
-  for (const labels::Label* label : distinct) {
-    const std::string text = labels::Render(*label);
-    Put<uint16_t>(out, static_cast<uint16_t>(text.size()));
-    out += text;
+  std::vector<uint16_t> attributes(2 * tracks.size());
+  std::string source_set;
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    const model::FusedTrack& t = *tracks[i];
+    attributes[2 * i] = t.category.empty() ? kNoString : strings.Index(t.category);
+    source_set.clear();
+    for (size_t s = 0; s < t.sources.size(); ++s) {
+      if (s) source_set += kSourceSeparator;
+      source_set += t.sources[s];
+    }
+    attributes[2 * i + 1] = t.sources.empty() ? kNoString : strings.Index(source_set);
   }
+
+  std::string out;
+  out.reserve(32 + tracks.size() * (kBinaryRecordSize + kBinaryAttributesSize) +
+              removed.size() * 4);
+  out += "BT";
+  Put<uint8_t>(out, kBinaryVersion);
+  Put<uint8_t>(out, type);
+  const int64_t time_ms = UnixMillis(time);
+  Put<int64_t>(out, time_ms);
+  strings.Write(out);
   Put<uint32_t>(out, static_cast<uint32_t>(tracks.size()));
   for (size_t i = 0; i < tracks.size(); ++i) {
     const model::FusedTrack& t = *tracks[i];
@@ -143,6 +196,7 @@ std::string EncodeBinaryMessage(uint8_t type, Timestamp time,
   }
   Put<uint32_t>(out, static_cast<uint32_t>(removed.size()));
   for (uint64_t id : removed) Put<uint32_t>(out, static_cast<uint32_t>(id));
+  for (uint16_t index : attributes) Put<uint16_t>(out, index);
   return out;
 }
 

@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <filesystem>
 
 #include "biac/app/commands.h"
+#include "biac/app/feed_decode.h"
 #include "biac/app/feeder.h"
 #include "biac/app/node.h"
 #include "biac/app/node_signals.h"
@@ -175,16 +178,36 @@ int RunNodeDemo(const DemoArgs& args) {
     user.certificate_subject = std::string(u.name);
     config.users.push_back(std::move(user));
   }
+  // Every source of the scenario gets a listener: UDP for AIS, ASTERIX and KLV in MPEG-TS
+  // (the UAV's metadata), a TCP server for Beast, CoT and STANAG 4607 GMTI (the UAV's radar).
+  // A source whose format this build cannot decode is left out, with a message, rather than
+  // failing the demo.
   std::vector<sim::WireTransport> transports;
+  std::vector<std::string> left_out;
   for (const sim::WireSourceConfig& w : feed->sources) {
     FeedConfig f;
     f.source = FeedSourceConfigFrom(w);
+    if (auto decoder = FeedDecoder::Create(f.source); !decoder.ok()) {
+      std::fprintf(stderr, "biac demo: source %s (%s) left out: %s\n", w.source.c_str(),
+                   std::string(sim::WireFormatName(w.format)).c_str(),
+                   decoder.error().message().c_str());
+      left_out.push_back(w.source);
+      continue;
+    }
     f.endpoint.transport =
         w.transport == sim::WireTransport::kUdp ? net::Transport::kUdp : net::Transport::kTcpServer;
     f.endpoint.host = "127.0.0.1";
     f.endpoint.port = 0;
     config.feeds.push_back(std::move(f));
     transports.push_back(w.transport);
+  }
+  if (!left_out.empty()) {
+    std::erase_if(feed->records, [&left_out](const sim::WireRecord& r) {
+      return std::find(left_out.begin(), left_out.end(), r.source) != left_out.end();
+    });
+    std::erase_if(feed->sources, [&left_out](const sim::WireSourceConfig& w) {
+      return std::find(left_out.begin(), left_out.end(), w.source) != left_out.end();
+    });
   }
 
   BlockStopSignals();
@@ -208,8 +231,8 @@ int RunNodeDemo(const DemoArgs& args) {
   }
   PrintEndpoints(**node, config.node_name);
   std::printf("  data       %s\n", config.data_dir.c_str());
-  std::printf("  scenario   %s: %zu ships and aircraft, %zu observations over %.0f min from %zu "
-              "sources, in real time x%g\n",
+  std::printf("  scenario   %s: %zu targets (ships, aircraft, a UAV, ground vehicles), %zu "
+              "observations over %.0f min from %zu sources, in real time x%g\n",
               scenario->name.c_str(), scenario->targets.size(), scenario->observations.size(),
               std::chrono::duration<double>(scenario->end - scenario->start).count() / 60,
               scenario->sources.size(), args.speed);
@@ -228,6 +251,9 @@ int RunNodeDemo(const DemoArgs& args) {
               e.ca_certificate.c_str(), e.api_port);
   std::printf("    curl -s --cacert %s -u us-analyst:us-analyst-demo "
               "'https://127.0.0.1:%u/api/v1/export?format=csv' | head\n",
+              e.ca_certificate.c_str(), e.api_port);
+  std::printf("    curl -s --cacert %s -u us-analyst:us-analyst-demo "
+              "https://127.0.0.1:%u/api/v1/picture | grep -o '\"MQ9-01[^\"]*\"' | sort -u\n",
               e.ca_certificate.c_str(), e.api_port);
   std::printf("  client certificates (mTLS, TAK): %s/<user>.pem and .key\n", certs.c_str());
   std::fflush(stdout);

@@ -11,6 +11,8 @@
 //   kAsterix  one ASTERIX data block (CAT048 plots, CAT062 tracks, CAT021 ADS-B reports), or
 //             a UDP datagram of several consecutive blocks
 //   kCot      one CoT <event> document (XML)
+//   kKlvTs    one 188-byte MPEG-2 transport packet, or a UDP datagram of whole packets
+//   kGmti     one STANAG 4607 packet (header + segments, P2 bytes)
 // It uses the formats' own decoders and observation mappers, with their state:
 //   AIS     NmeaDecoder (multi-sentence reassembly) + ObservationMapper (static data per MMSI)
 //   Beast   PositionDecoder (CPR even/odd pairs, local decoding) + ObservationMapper (identity,
@@ -18,6 +20,10 @@
 //   SBS     SbsObservationMapper
 //   ASTERIX stateless (ToObservation per record), times of day placed on the arrival's UTC day
 //   CoT     XmlDecoder + ToObservation
+//   KLV     a streaming TS demultiplexer (PAT/PMT, PES per PID, continuity counters) +
+//           st0601 DecodeUasPacket + klv::AppendObservations (platform, frame centre, corners)
+//   GMTI    gmti::SegmentReader, the last mission segment and job definitions + gmti::
+//           AppendObservations (target reports); platform location segments as self reports
 //
 // Observations get `source` and the label parsed from `label_text` from the configuration,
 // never from the wire (a CoT event's own marking is ignored); `id` stays 0 (the node's store

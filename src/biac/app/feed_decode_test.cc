@@ -9,7 +9,15 @@
 #include <string>
 #include <vector>
 
+#include <fstream>
+#include <iterator>
+#include <variant>
+
 #include "biac/formats/adsb/cpr.h"
+#include "biac/formats/gmti/decoder.h"
+#include "biac/formats/klv/observations.h"
+#include "biac/formats/klv/st0601.h"
+#include "biac/formats/klv/ts_demux.h"
 #include "biac/geo/geodesic.h"
 #include "biac/labels/label.h"
 #include "biac/sim/multisource.h"
@@ -19,6 +27,10 @@ namespace biac::app {
 namespace {
 
 constexpr double kDegToRad = std::numbers::pi / 180.0;
+// Round-trip tolerances of the UAV's KLV and GMTI: half the wire resolution, see the tests
+// (measured worst: 0.164 m and 0.005 m).
+constexpr double kKlvToleranceM = 0.3;
+constexpr double kGmtiToleranceM = 0.01;
 
 // A record as net/feed's framers deliver it: lines without CR LF, Beast frames from the type
 // byte with the 0x1A escapes removed, ASTERIX blocks and CoT events as they are.
@@ -78,10 +90,19 @@ class FeedRoundTrip : public ::testing::Test {
       decoded_->decoders.at(r.source)->Decode(bytes, r.send_time, out, &error);
       if (!error.empty()) decoded_->errors.push_back(r.source + ": " + error);
       decoded_->got[r.source] += out.size();
+      // A record carries observation_count observations from observation_index on (a KLV
+      // packet: the platform and five sensor points; a GMTI dwell: its reports).
       const int64_t index = feed_->observation_index[i];
-      if (index >= 0 && out.empty()) decoded_->missing.push_back(static_cast<size_t>(index));
-      if (index >= 0 && out.size() == 1) {
-        decoded_->pairs.emplace_back(static_cast<size_t>(index), out[0]);
+      const size_t count = feed_->observation_count[i];
+      if (index >= 0 && out.empty()) {
+        for (size_t k = 0; k < count; ++k) {
+          decoded_->missing.push_back(static_cast<size_t>(index) + k);
+        }
+      }
+      if (index >= 0 && out.size() == count) {
+        for (size_t k = 0; k < count; ++k) {
+          decoded_->pairs.emplace_back(static_cast<size_t>(index) + k, out[k]);
+        }
       }
     }
   }
@@ -108,7 +129,8 @@ TEST_F(FeedRoundTrip, EveryRecordDecodesWithoutError) {
 
 // Every scenario observation comes back exactly once, per source: AIS static reports, ADS-B
 // velocity/identification/status and the priming CPR frame give no observation of their
-// own (observation_index -1), and every record that carries one gives one - except ADS-B
+// own (observation_index -1), and every record that carries observations gives them (one;
+// six for a KLV packet, the reports of a GMTI dwell: observation_count) - except ADS-B
 // positions whose even/odd pair straddles an NL zone boundary (DO-260B A.1.7.7: the global
 // decode is rejected; formats/adsb/cpr.h does not fall back to a local decode then). With
 // seed 1 there are 3 (near 27.939 N and 29.911 N, the NL 53/54 and 52/53 boundaries).
@@ -131,7 +153,7 @@ TEST_F(FeedRoundTrip, SameObservationCountPerSource) {
     std::printf("%-10s scenario %5zu decoded %5zu\n", source.c_str(), count, decoded_->got[source]);
   }
   size_t carrying = 0;
-  for (int64_t index : feed_->observation_index) carrying += index >= 0;
+  for (uint32_t count : feed_->observation_count) carrying += count;
   EXPECT_EQ(carrying, scenario_->observations.size());
   EXPECT_EQ(decoded_->pairs.size() + decoded_->missing.size(), scenario_->observations.size());
 }
@@ -206,6 +228,23 @@ TEST_F(FeedRoundTrip, ValuesWithinWireQuantisation) {
       EXPECT_NEAR(o.velocity_enu->y(), want.velocity_enu->y(), 0.125 + 1e-9);
       EXPECT_EQ(o.identity.track_number, want.identity.track_number);
       EXPECT_EQ(o.kind, model::ObservationKind::kSystemTrack);
+    } else if (source == "uav-klv") {
+      // MISB ST 0601: precision time stamp in microseconds; positions in 4-byte mapped
+      // latitudes/longitudes (tags 13/14, 23/24, 82-89: about 5 mm) or 2-byte corner offsets
+      // (tags 26-33: 0.075 deg / 32767, about 0.25 m).
+      EXPECT_LE(std::abs((o.time - want.time).count()), 1000) << want.id;
+      EXPECT_EQ(o.kind, want.kind) << want.id;
+      const double d = HorizontalDistance(o.position, want.position);
+      EXPECT_LT(d, kKlvToleranceM) << "klv observation " << want.id;
+      worst[source] = std::max(worst[source], d);
+    } else if (source == "uav-gmti") {
+      // STANAG 4607: dwell time in milliseconds; report positions D32.2-3 (SA32/BA32, about
+      // 5 mm) or deltas from the dwell centre (D32.4-5 with the dwell's scale factors).
+      EXPECT_LE(std::abs(ToSeconds(o.time - want.time)), 0.001 + 1e-9) << want.id;
+      EXPECT_EQ(o.kind, model::ObservationKind::kDetection);
+      const double d = HorizontalDistance(o.position, want.position);
+      EXPECT_LT(d, kGmtiToleranceM) << "gmti observation " << want.id;
+      worst[source] = std::max(worst[source], d);
     } else {
       // CAT048 plots: 1/128 s; RHO 1/256 NM (half: 3.6 m) and THETA 360/2^16 deg (half: r x
       // 4.8e-5 rad), at the plot's range from the radar.
@@ -333,6 +372,207 @@ TEST(FeedDecoder, AsterixWithoutItsSiteIsAnErrorNamingTheRecord) {
   (*good)->Decode({reinterpret_cast<const uint8_t*>(two.data()), two.size()}, plot->time, out,
                   &error);
   EXPECT_TRUE(error.empty()) << error;
+  EXPECT_EQ(out.size(), 2u);
+}
+
+std::vector<uint8_t> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << path;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::unique_ptr<FeedDecoder> MakeDecoder(WireFormat format, const std::string& source) {
+  FeedSourceConfig config;
+  config.source = source;
+  config.label_text = "UNCLASSIFIED";
+  config.format = format;
+  Result<std::unique_ptr<FeedDecoder>> d = FeedDecoder::Create(config);
+  EXPECT_TRUE(d.ok()) << d.error().message();
+  return d.ok() ? std::move(*d) : nullptr;
+}
+
+// What the whole-stream demultiplexer (formats/klv/ts_demux.h) and the ST 0601 mapper give for
+// a transport stream, leaving out the packets whose checksum does not verify (the feed drops
+// them): the reference the streaming decoder must agree with.
+std::vector<model::Observation> ReferenceKlvObservations(std::span<const uint8_t> ts) {
+  namespace klv = formats::klv;
+  std::vector<model::Observation> out;
+  const klv::TsKlvResult result = klv::ExtractKlvFromTs(ts);
+  EXPECT_TRUE(result.problems.empty());
+  auto packet = std::make_unique<klv::UasPacket>();
+  klv::ObservationOptions options;
+  for (const klv::TsKlvUnit& unit : result.units) {
+    EXPECT_TRUE(klv::DecodeUasPacket(unit.bytes, *packet).ok());
+    if (packet->checksum == klv::ChecksumStatus::kMismatch) continue;
+    EXPECT_TRUE(klv::AppendObservations(*packet, options, out).ok());
+  }
+  return out;
+}
+
+TEST(FeedDecoder, KlvTransportStreamPacketByPacketAgreesWithTheWholeStreamDemultiplexer) {
+  // testdata/klv/klv_in_ts.ts: PAT, PMT (KLV on PIDs 0x101 and 0x102), a null packet, and
+  // four KLV units (one PES spans two transport packets; one is a metadata AU cell). The
+  // third unit is ST 0902.5's "Dynamic and Constant" sample, whose stored checksum 0xAA43 does
+  // not verify (0x3E1E computed; testdata/klv/PROVENANCE.md): it is reported and dropped.
+  const std::vector<uint8_t> ts = ReadFile("testdata/klv/klv_in_ts.ts");
+  ASSERT_EQ(ts.size(), 8 * formats::klv::kTsPacketSize);
+  const std::vector<model::Observation> reference = ReferenceKlvObservations(ts);
+  ASSERT_FALSE(reference.empty());
+  std::unique_ptr<FeedDecoder> d = MakeDecoder(WireFormat::kKlvTs, "uav-1");
+  ASSERT_NE(d, nullptr);
+  std::vector<model::Observation> out;
+  std::string error;
+  std::vector<std::pair<size_t, std::string>> errors;
+  for (size_t at = 0; at < ts.size(); at += formats::klv::kTsPacketSize) {
+    d->Decode({ts.data() + at, formats::klv::kTsPacketSize}, Timestamp::FromNanos(0), out, &error);
+    if (!error.empty()) errors.emplace_back(at, error);
+  }
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].first, 6 * formats::klv::kTsPacketSize);  // the PES's second packet
+  EXPECT_EQ(errors[0].second,
+            "PID 257 KLV byte 0: checksum 0xAA43 does not verify (computed 0x3E1E); packet "
+            "dropped");
+  ASSERT_EQ(out.size(), reference.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].kind, reference[i].kind) << i;
+    EXPECT_EQ(out[i].time, reference[i].time) << i;
+    EXPECT_DOUBLE_EQ(out[i].position.latitude_deg, reference[i].position.latitude_deg) << i;
+    EXPECT_DOUBLE_EQ(out[i].position.longitude_deg, reference[i].position.longitude_deg) << i;
+    EXPECT_EQ(out[i].source, "uav-1");
+    EXPECT_EQ(out[i].source_kind, model::SourceKind::kKlv);
+  }
+  EXPECT_EQ(d->stats().records, 8u);
+  EXPECT_EQ(d->stats().errors, 1u);
+
+  // The same stream as two datagrams of whole packets (5 + 3) gives the same observations;
+  // the error names the packet within the datagram.
+  std::unique_ptr<FeedDecoder> datagrams = MakeDecoder(WireFormat::kKlvTs, "uav-1");
+  std::vector<model::Observation> again;
+  datagrams->Decode({ts.data(), 5 * 188}, Timestamp::FromNanos(0), again, &error);
+  EXPECT_TRUE(error.empty()) << error;
+  datagrams->Decode({ts.data() + 5 * 188, 3 * 188}, Timestamp::FromNanos(0), again, &error);
+  EXPECT_EQ(error.rfind("packet at byte 188: PID 257 KLV byte 0: checksum 0xAA43", 0), 0u)
+      << error;
+  EXPECT_EQ(again.size(), reference.size());
+}
+
+TEST(FeedDecoder, KlvContinuityGapDropsThePesAndTheStreamGoesOn) {
+  const std::vector<uint8_t> ts = ReadFile("testdata/klv/klv_in_ts.ts");
+  const std::vector<model::Observation> reference = ReferenceKlvObservations(ts);
+  // The third KLV unit (DynamicConstant on PID 0x101, whose checksum does not verify) is a
+  // PES spanning two transport packets (make_ts.py). Losing its second packet drops that PES,
+  // reported as truncated (no longer as a bad checksum) when the next PES of the PID starts;
+  // the other units decode as before.
+  const formats::klv::TsKlvResult whole = formats::klv::ExtractKlvFromTs(ts);
+  ASSERT_EQ(whole.units.size(), 4u);
+  const size_t spanning = whole.units[2].offset / formats::klv::kTsPacketSize;
+  std::unique_ptr<FeedDecoder> d = MakeDecoder(WireFormat::kKlvTs, "uav-1");
+  std::vector<model::Observation> out;
+  std::vector<std::string> errors;
+  std::string error;
+  for (size_t packet = 0; packet < 8; ++packet) {
+    if (packet == spanning + 1) continue;  // lost
+    d->Decode({ts.data() + packet * 188, 188}, Timestamp::FromNanos(0), out, &error);
+    if (!error.empty()) errors.push_back(error);
+  }
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("PID 257: PES packet truncated"), std::string::npos) << errors[0];
+  EXPECT_EQ(out.size(), reference.size());
+
+  // Garbage: a packet without the sync byte and a record that is not whole packets.
+  const uint8_t junk[188] = {0x00};
+  d->Decode({junk, 188}, Timestamp::FromNanos(0), out, &error);
+  EXPECT_EQ(error, "sync byte 0x00, expected 0x47");
+  d->Decode({junk, 100}, Timestamp::FromNanos(0), out, &error);
+  EXPECT_EQ(error, "100 bytes: not whole 188-byte transport packets");
+  EXPECT_EQ(d->stats().errors, 3u);
+}
+
+TEST(FeedDecoder, GmtiPacketsGiveTargetReportsAndPlatformLocations) {
+  // testdata/gmti/sample.4607 (make_sample_capture.py): packet 1 mission, job definition,
+  // a dwell, a platform location, free text; packet 2 a dwell and an HRR segment; packet 3 a
+  // dwell lacking mandatory D24 (bad) and a platform location; junk; packet 4 a platform
+  // location; a cut-off packet. The framer's records: packets 1-4 at 0, 324, 459, 612.
+  const std::vector<uint8_t> capture = ReadFile("testdata/gmti/sample.4607");
+  ASSERT_EQ(capture.size(), 712u);
+  const std::pair<size_t, size_t> packets[] = {{0, 324}, {324, 135}, {459, 148}, {612, 60}};
+  // The reference: the format's own whole-packet decoder, counting target reports.
+  size_t reports[4] = {};
+  for (size_t i = 0; i < 3; ++i) {
+    Result<formats::gmti::Packet> p =
+        formats::gmti::DecodePacket({capture.data() + packets[i].first, packets[i].second});
+    if (!p.ok()) continue;  // packet 3's dwell does not decode
+    for (const formats::gmti::Segment& segment : p->segments) {
+      if (const auto* dwell = std::get_if<formats::gmti::DwellSegment>(&segment)) {
+        reports[i] += dwell->reports.size();
+      }
+    }
+  }
+  ASSERT_GT(reports[0], 0u);
+  ASSERT_GT(reports[1], 0u);
+  std::unique_ptr<FeedDecoder> d = MakeDecoder(WireFormat::kGmti, "jstars");
+  ASSERT_NE(d, nullptr);
+  std::string error;
+  size_t detections[4] = {}, platforms[4] = {};
+  std::vector<std::string> errors(4);
+  for (size_t i = 0; i < 4; ++i) {
+    std::vector<model::Observation> out;
+    d->Decode({capture.data() + packets[i].first, packets[i].second}, Timestamp::FromNanos(0),
+              out, &error);
+    errors[i] = error;
+    for (const model::Observation& o : out) {
+      EXPECT_EQ(o.source, "jstars");
+      EXPECT_EQ(o.source_kind, model::SourceKind::kGmti);
+      if (o.kind == model::ObservationKind::kDetection) ++detections[i];
+      if (o.kind == model::ObservationKind::kSelfReport) {
+        ++platforms[i];
+        EXPECT_EQ(o.identity.uid, "BIAC-SIM01");
+      }
+    }
+  }
+  EXPECT_TRUE(errors[0].empty()) << errors[0];
+  EXPECT_EQ(detections[0], reports[0]);
+  EXPECT_EQ(platforms[0], 1u);
+  EXPECT_TRUE(errors[1].empty()) << errors[1];
+  EXPECT_EQ(detections[1], reports[1]);  // the HRR segment is skipped by its size
+  EXPECT_NE(errors[2].find("segment at byte 32 (dwell)"), std::string::npos) << errors[2];
+  EXPECT_EQ(detections[2], 0u);
+  EXPECT_EQ(platforms[2], 1u);  // the segment after the bad dwell still decodes
+  EXPECT_TRUE(errors[3].empty()) << errors[3];
+  EXPECT_EQ(platforms[3], 1u);
+  EXPECT_EQ(d->stats().errors, 1u);
+
+  // A record whose length is not its P2.
+  std::vector<model::Observation> out;
+  d->Decode({capture.data(), 100}, Timestamp::FromNanos(0), out, &error);
+  EXPECT_EQ(error, "packet size (P2) 324 but the record has 100 bytes");
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(FeedDecoder, CotTakProtocolStreamFrameAndMeshDatagram) {
+  // testdata/cot/takproto_stream.bin: its first stream frame (290 bytes: 0xBF, varint 287,
+  // TakMessage) carries the WinTAK event of cot_stream.xml (uid aa0b0312-..., lat 43.97957317).
+  const std::vector<uint8_t> tak = ReadFile("testdata/cot/takproto_stream.bin");
+  ASSERT_GE(tak.size(), 290u);
+  std::unique_ptr<FeedDecoder> d = MakeDecoder(WireFormat::kCot, "tak");
+  std::vector<model::Observation> out;
+  std::string error;
+  d->Decode({tak.data(), 290}, Timestamp::FromNanos(0), out, &error);
+  EXPECT_TRUE(error.empty()) << error;
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].identity.uid, "aa0b0312-b5cd-4c2c-bbbc-9c4c70216261");
+  EXPECT_NEAR(out[0].position.latitude_deg, 43.97957317, 1e-8);
+  EXPECT_EQ(out[0].source, "tak");
+  // The same message as a mesh datagram.
+  std::vector<uint8_t> mesh = {0xBF, 0x01, 0xBF};
+  mesh.insert(mesh.end(), tak.begin() + 3, tak.begin() + 290);
+  d->Decode(mesh, Timestamp::FromNanos(0), out, &error);
+  EXPECT_TRUE(error.empty()) << error;
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].identity.uid, out[0].identity.uid);
+  // A frame whose message is not a TakMessage (the file's frame at 582, 6 bytes).
+  d->Decode({tak.data() + 582, 6}, Timestamp::FromNanos(0), out, &error);
+  EXPECT_EQ(error.rfind("TAK protocol: ", 0), 0u) << error;
   EXPECT_EQ(out.size(), 2u);
 }
 

@@ -23,10 +23,11 @@ net::Framing FramingOf(sim::WireFormat format) {
     case sim::WireFormat::kAsterix:
       return net::Framing::kAsterix;
     case sim::WireFormat::kCot:
-      return net::Framing::kCotXml;
-    case sim::WireFormat::kKlvTs:  // not framed yet (feeds: KLV and GMTI listeners)
+      return net::Framing::kCot;  // XML events, or TAK protocol after a client switches
+    case sim::WireFormat::kKlvTs:
+      return net::Framing::kMpegTs;
     case sim::WireFormat::kGmti:
-      return net::Framing::kLine;
+      return net::Framing::kGmti;
   }
   return net::Framing::kLine;
 }
@@ -50,7 +51,8 @@ FeedIngest::FeedIngest(const FeedConfig& config, size_t index,
       index_(index),
       decoder_(std::move(decoder)),
       queue_(queue),
-      clock_(clock) {}
+      clock_(clock),
+      paced_(config.endpoint.transport == net::Transport::kFile && config.endpoint.speed > 0.0) {}
 
 void FeedIngest::OnConnect(uint64_t connection, std::string_view peer) {
   net::FramingHandler::OnConnect(connection, peer);
@@ -71,22 +73,62 @@ void FeedIngest::OnDisconnect(uint64_t connection, std::string_view reason) {
 
 void FeedIngest::Record(std::span<const uint8_t> record, const net::RecordSource& source) {
   std::string error;
+  std::optional<Timestamp> latest;
   {
     std::lock_guard lock(mutex_);
     ++records_;
     const size_t before = pending_.size();
     decoder_->Decode(record, arrival_, pending_, &error);
     observations_ += pending_.size() - before;
+    for (size_t i = before; i < pending_.size(); ++i) {
+      if (!latest || pending_[i].time > *latest) latest = pending_[i].time;
+    }
   }
   if (!error.empty()) Error(source, error);
+  if (paced_ && latest && source.datagram == 0 && source.connection != 0) Pace(*latest);
+}
+
+void FeedIngest::Pace(Timestamp time) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!pace_data_ || time < *pace_data_) {
+    pace_data_ = time;
+    pace_wall_ = now;
+    return;
+  }
+  const auto due =
+      pace_wall_ + std::chrono::nanoseconds(static_cast<int64_t>(
+                       static_cast<double>((time - *pace_data_).count()) /
+                       config_.endpoint.speed));
+  if (due <= now) return;
+  // What is decoded so far goes now; then the replay waits (and the listener reads nothing).
+  const Timestamp arrival = arrival_;
+  Flush();
+  {
+    std::unique_lock lock(pace_mutex_);
+    pace_wake_.wait_until(lock, due, [&] { return interrupted_; });
+  }
+  arrival_ = std::max(arrival, clock_->Now());
+}
+
+void FeedIngest::Interrupt() {
+  std::lock_guard lock(pace_mutex_);
+  interrupted_ = true;
+  pace_wake_.notify_all();
 }
 
 void FeedIngest::Error(const net::RecordSource& source, std::string_view reason) {
-  const std::string place =
-      source.connection != 0
-          ? fmt::format("{} connection {} byte {}", source.peer, source.connection,
-                        source.offset)
-          : fmt::format("{} datagram {} byte {}", source.peer, source.datagram, source.offset);
+  std::string place;
+  if (config_.endpoint.transport == net::Transport::kFile && source.connection != 0) {
+    place = source.connection == 1
+                ? fmt::format("{} byte {}", source.peer, source.offset)
+                : fmt::format("{} pass {} byte {}", source.peer, source.connection,
+                              source.offset);
+  } else if (source.connection != 0) {
+    place = fmt::format("{} connection {} byte {}", source.peer, source.connection,
+                        source.offset);
+  } else {
+    place = fmt::format("{} datagram {} byte {}", source.peer, source.datagram, source.offset);
+  }
   const std::string message =
       fmt::format("feed {}: {}: {}", config_.source.source, place, reason);
   uint64_t count = 0;

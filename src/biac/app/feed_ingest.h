@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,6 +97,12 @@ net::Framing FramingOf(sim::WireFormat format);
 // One feed: its listener's handler. The framing handler keeps a framer per TCP connection
 // (a datagram is framed on its own); each record is decoded here and the observations of
 // one read are queued as one batch.
+//
+// A file replay (transport "file", not a pcap capture, speed > 0) is paced here by the data's
+// own times, the latest observation time of each record: record k is released at
+// w0 + (t_k - t_0) / speed, t_0 and w0 the data and wall times of the first record with a
+// time (re-anchored when the data time goes back, e.g. at a loop). Records without an
+// observation go at once. Errors name the file and byte offset.
 class FeedIngest final : public net::FramingHandler {
  public:
   FeedIngest(const FeedConfig& config, size_t index, std::unique_ptr<FeedDecoder> decoder,
@@ -104,6 +111,7 @@ class FeedIngest final : public net::FramingHandler {
   void OnConnect(uint64_t connection, std::string_view peer) override;
   void OnData(const net::Chunk& chunk) override;
   void OnDisconnect(uint64_t connection, std::string_view reason) override;
+  void Interrupt() override;  // ends a pacing wait (the listener is stopping)
 
   struct Stats {
     uint64_t records, errors, observations, framing_errors;
@@ -117,6 +125,8 @@ class FeedIngest final : public net::FramingHandler {
 
  private:
   void Record(std::span<const uint8_t> record, const net::RecordSource& source);
+  // File replays (not pcap): waits until the data time `time` is due at the feed's speed.
+  void Pace(Timestamp time);
   // The place: the peer, the connection or datagram, and the byte offset.
   void Error(const net::RecordSource& source, std::string_view reason);
   void Flush();
@@ -128,6 +138,13 @@ class FeedIngest final : public net::FramingHandler {
   const Clock* clock_;
   std::vector<model::Observation> pending_;
   Timestamp arrival_;
+  // Pacing of a file replay by data time: the first record's data time and wall time.
+  bool paced_ = false;
+  std::optional<Timestamp> pace_data_;
+  std::chrono::steady_clock::time_point pace_wall_;
+  std::mutex pace_mutex_;
+  std::condition_variable pace_wake_;
+  bool interrupted_ = false;  // under pace_mutex_
   mutable std::mutex mutex_;  // counters, read by other threads
   uint64_t records_ = 0, errors_ = 0, observations_ = 0, framing_errors_ = 0;
   std::string last_error_;

@@ -33,6 +33,7 @@
 #include "biac/net/http/server.h"
 #include "biac/net/http/tls.h"
 #include "biac/net/http/tls_stream.h"
+#include "biac/storage/postgres_store.h"
 #include "biac/storage/store.h"
 
 namespace biac::app {
@@ -259,7 +260,10 @@ Status Node::Impl::Start() {
   BIAC_RETURN_IF_ERROR(StartTls(tls));
   endpoints_.tls_dir = config_.tls_dir;
 
-  auto store = storage::OpenSqlite(config_.store);
+  auto store = config_.store_backend == "postgresql"
+                   ? storage::OpenPostgres(
+                         storage::PostgresOptionsFrom(config_.store, config_.store_url))
+                   : storage::OpenSqlite(config_.store);
   if (!store.ok()) return store.status();
   store_ = std::move(store).value();
   auto audit = api::AuditSink::Open(config_.audit_path, config_.audit_key_path, config_.audit_origin);
@@ -405,7 +409,8 @@ void Node::Impl::PictureStoreLoop() {
     for (size_t i = 0; i < stored.size(); ++i) {
       const auto latest = hub_->Latest(i);
       if (latest->version == stored[i]) continue;
-      store_->PutPicture(config_.audiences[i].name, latest->picture);
+      // A copy of the shared tracks as the store's value type, in this thread.
+      store_->PutPicture(config_.audiences[i].name, fusion::ToPicture(latest->picture));
       stored[i] = latest->version;
     }
     if (last) break;
@@ -422,7 +427,9 @@ void Node::Impl::Publish(Timestamp now) {
   if (now - last_ingest_ >= FromSecondsDuration(config_.publish_interval_s)) {
     fusion_->AdvanceClock(now);
   }
-  std::vector<model::Picture> pictures = fusion_->SnapshotAll(config_.live_pending);
+  // Incremental: only the tracks changed since the last publication are rebuilt; the others
+  // are the shared objects already in the hub (fusion/shared_picture.h).
+  std::vector<fusion::SharedPicture> pictures = fusion_->PublishAll(config_.live_pending);
   size_t total = 0;
   {
     std::lock_guard lock(counters_mutex_);
@@ -494,6 +501,14 @@ Json Node::Impl::Sources(bool with_stored) const {
       entry["connected"] = fs.connected;
       entry["connections"] = fs.connections_opened;
       entry["kernel_drops"] = fs.kernel_drops;
+      if (c.endpoint.transport == net::Transport::kFile) {
+        entry["path"] = c.endpoint.path;
+        entry["passes"] = fs.passes;
+        entry["finished"] = fs.finished;  // read to its end (a replay without loop)
+      }
+      if (c.endpoint.transport == net::Transport::kTlsServer) {
+        entry["tls_failures"] = fs.tls_failures;
+      }
     }
     out.push_back(std::move(entry));
   }

@@ -29,7 +29,7 @@ const std::map<std::string, Keys>& KnownTables() {
         "threads"}},
       {"cot_out", {"enabled", "listen"}},
       {"storage",
-       {"path", "commit_interval_ms", "retention_hours", "history_interval_s",
+       {"backend", "url", "path", "commit_interval_ms", "retention_hours", "history_interval_s",
         "synchronous_full", "queue_limit"}},
       {"fusion",
        {"lag_s", "publish_interval_ms", "live_pending", "provenance_limit", "queue_limit",
@@ -40,7 +40,7 @@ const std::map<std::string, Keys>& KnownTables() {
       {"feed",
        {"name", "format", "transport", "listen", "connect", "multicast_group", "label", "sensor",
         "receiver", "range_sigma_m", "azimuth_sigma_deg", "beast_gps_timestamps", "max_record",
-        "site"}},
+        "site", "path", "speed", "loop", "certificate", "private_key", "client_ca"}},
       {"feed.site", {"sac", "sic", "lat", "lon", "alt"}},
   };
   return kTables;
@@ -290,9 +290,40 @@ Status ReadFeed(const Reader& r, const toml::table& t, const std::string& where,
     e.transport = net::Transport::kTcpServer;
   } else if (transport == "tcp-client") {
     e.transport = net::Transport::kTcpClient;
+  } else if (transport == "file") {
+    e.transport = net::Transport::kFile;
+  } else if (transport == "tls-server") {
+    e.transport = net::Transport::kTlsServer;
   } else {
-    return r.Error(where, "transport", fmt::format("'{}': expected udp, tcp-server or tcp-client",
-                                                   transport));
+    return r.Error(where, "transport",
+                   fmt::format("'{}': expected udp, tcp-server, tcp-client, tls-server or file",
+                               transport));
+  }
+  if (e.transport == net::Transport::kTlsServer) {
+    BIAC_RETURN_IF_ERROR(r.Path(t, where, "certificate", e.tls_certificate));
+    BIAC_RETURN_IF_ERROR(r.Path(t, where, "private_key", e.tls_private_key));
+    BIAC_RETURN_IF_ERROR(r.Path(t, where, "client_ca", e.tls_client_ca));
+    if (e.tls_certificate.empty() != e.tls_private_key.empty()) {
+      return r.Error(where, "certificate", "give certificate and private_key together");
+    }
+  } else {
+    for (const char* key : {"certificate", "private_key", "client_ca"}) {
+      if (t.get(key)) return r.Error(where, key, "only tls-server feeds have it");
+    }
+  }
+  if (e.transport == net::Transport::kFile) {
+    for (const char* key : {"listen", "connect", "multicast_group"}) {
+      if (t.get(key)) return r.Error(where, key, "a file feed reads its path");
+    }
+    BIAC_RETURN_IF_ERROR(r.Path(t, where, "path", e.path));
+    if (e.path.empty()) return r.Error(where, "path", "required (the file to replay)");
+    BIAC_RETURN_IF_ERROR(r.Number(t, where, "speed", e.speed, 0, 1e6));
+    BIAC_RETURN_IF_ERROR(r.Bool(t, where, "loop", e.loop));
+    e.host.clear();
+    return Status::Ok();
+  }
+  for (const char* key : {"path", "speed", "loop"}) {
+    if (t.get(key)) return r.Error(where, key, "only file feeds have it");
   }
   const bool client = e.transport == net::Transport::kTcpClient;
   if (client && t.get("listen")) return r.Error(where, "listen", "a tcp-client feed connects");
@@ -373,6 +404,14 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
   }
   if (const toml::table* t = Table(root, "storage")) {
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "storage", "storage"));
+    BIAC_RETURN_IF_ERROR(r.String(*t, "storage", "backend", c.store_backend));
+    if (c.store_backend != "sqlite" && c.store_backend != "postgresql") {
+      return r.Error("storage", "backend", "must be \"sqlite\" or \"postgresql\"");
+    }
+    BIAC_RETURN_IF_ERROR(r.String(*t, "storage", "url", c.store_url));
+    if (c.store_backend == "postgresql" && c.store_url.empty()) {
+      return r.Error("storage", "url", "is required when backend = \"postgresql\"");
+    }
     BIAC_RETURN_IF_ERROR(r.Path(*t, "storage", "path", c.store.path));
     double commit_ms = 50;
     BIAC_RETURN_IF_ERROR(r.Number(*t, "storage", "commit_interval_ms", commit_ms, 1, 1000));
@@ -455,6 +494,30 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
     FeedConfig f;
     const std::string where = fmt::format("feed[{}]", i);
     BIAC_RETURN_IF_ERROR(ReadFeed(r, *(*feeds)[i].as_table(), where, f));
+    if (f.endpoint.transport == net::Transport::kTlsServer) {
+      // Without its own files, a TLS feed uses the node's: the configured [api] PKI, else the
+      // local CA the node keeps in tls_dir (net/http/tls.h EnsureLocalCa: server.pem,
+      // server.key, and ca.pem, which issues the TAK clients' certificates).
+      net::FeedEndpoint& e = f.endpoint;
+      if (e.tls_certificate.empty()) {
+        e.tls_certificate = c.certificate.empty()
+                                ? (fs::path(c.tls_dir) / "server.pem").lexically_normal().string()
+                                : c.certificate;
+        e.tls_private_key = c.private_key.empty()
+                                ? (fs::path(c.tls_dir) / "server.key").lexically_normal().string()
+                                : c.private_key;
+      }
+      if (e.tls_client_ca.empty()) {
+        e.tls_client_ca = !c.client_ca.empty()   ? c.client_ca
+                          : c.certificate.empty() ? (fs::path(c.tls_dir) / "ca.pem").string()
+                                                  : std::string();
+      }
+      if (e.tls_client_ca.empty()) {
+        return r.Error(where, "client_ca",
+                       "a tls-server feed needs the CA of its clients' certificates (with a "
+                       "configured [api] certificate, give [api] client_ca or the feed's own)");
+      }
+    }
     if (!names.insert(f.source.source).second) {
       return r.Error(where, "name", "'" + f.source.source + "' is used twice");
     }

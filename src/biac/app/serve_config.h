@@ -58,6 +58,8 @@ struct ServeConfig {
   uint16_t cot_port = 8089;
 
   storage::StoreOptions store;
+  std::string store_backend = "sqlite";  // [storage] backend: "sqlite" or "postgresql"
+  std::string store_url;                 // [storage] url (libpq URI), for "postgresql"
   fusion::EngineOptions engine;
   double publish_interval_s = 0.05;
   bool live_pending = true;

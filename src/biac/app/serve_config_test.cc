@@ -88,5 +88,86 @@ TEST(ServeConfig, ErrorsNameTheFileKeyAndReason) {
             "node.toml: [feed[1]] site: an ASTERIX feed needs its radar sites ([[feed.site]])");
 }
 
+TEST(ServeConfig, KlvGmtiAndFileFeeds) {
+  std::string text = kMinimal;
+  text += R"(
+[[feed]]
+name = "uav"
+format = "klv-ts"
+transport = "udp"
+listen = "0.0.0.0:15000"
+multicast_group = "239.1.2.3"
+label = "UNCLASSIFIED"
+[[feed]]
+name = "jstars"
+format = "gmti"
+transport = "tcp-server"
+listen = "127.0.0.1:0"
+label = "UNCLASSIFIED"
+[[feed]]
+name = "replay"
+format = "gmti"
+transport = "file"
+path = "captures/day1.4607"
+speed = 10
+loop = true
+label = "UNCLASSIFIED"
+)";
+  auto c = ParseServeConfig(text, "node.toml", "/srv/biac");
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  ASSERT_EQ(c->feeds.size(), 5u);
+  EXPECT_EQ(c->feeds[2].source.format, WireFormat::kKlvTs);
+  EXPECT_EQ(c->feeds[2].endpoint.multicast_group, "239.1.2.3");
+  EXPECT_EQ(c->feeds[3].source.format, WireFormat::kGmti);
+  EXPECT_EQ(c->feeds[3].endpoint.transport, net::Transport::kTcpServer);
+  const net::FeedEndpoint& file = c->feeds[4].endpoint;
+  EXPECT_EQ(file.transport, net::Transport::kFile);
+  EXPECT_EQ(file.path, "/srv/biac/captures/day1.4607");  // relative to the configuration
+  EXPECT_EQ(file.speed, 10.0);
+  EXPECT_TRUE(file.loop);
+  EXPECT_TRUE(file.host.empty());
+
+  // A TLS feed without its own files uses the node's local CA in tls_dir.
+  const std::string tls = std::string(kMinimal) + R"(
+[[feed]]
+name = "tak"
+format = "cot"
+transport = "tls-server"
+listen = "127.0.0.1:8089"
+label = "UNCLASSIFIED"
+)";
+  c = ParseServeConfig(tls, "node.toml", "/srv/biac");
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  const net::FeedEndpoint& t = c->feeds[2].endpoint;
+  EXPECT_EQ(t.transport, net::Transport::kTlsServer);
+  EXPECT_EQ(t.port, 8089);
+  EXPECT_EQ(t.tls_certificate, "/srv/biac/data/tls/server.pem");
+  EXPECT_EQ(t.tls_private_key, "/srv/biac/data/tls/server.key");
+  EXPECT_EQ(t.tls_client_ca, "/srv/biac/data/tls/ca.pem");
+
+  const std::pair<std::string, std::string> cases[] = {
+      {"transport = \"file\"\nlisten = \"127.0.0.1:1\"\n",
+       "node.toml: [feed[2]] listen: a file feed reads its path"},
+      {"transport = \"file\"\n", "node.toml: [feed[2]] path: required (the file to replay)"},
+      {"transport = \"file\"\npath = \"x\"\nspeed = -1\n",
+       "node.toml: [feed[2]] speed: -1 is outside [0, 1000000]"},
+      {"transport = \"udp\"\nlisten = \"127.0.0.1:1\"\nloop = true\n",
+       "node.toml: [feed[2]] loop: only file feeds have it"},
+      {"transport = \"tls\"\n", "node.toml: [feed[2]] transport: 'tls': expected udp"},
+      {"transport = \"tls-server\"\nlisten = \"127.0.0.1:0\"\ncertificate = \"a.pem\"\n",
+       "node.toml: [feed[2]] certificate: give certificate and private_key together"},
+      {"transport = \"udp\"\nlisten = \"127.0.0.1:1\"\nclient_ca = \"ca.pem\"\n",
+       "node.toml: [feed[2]] client_ca: only tls-server feeds have it"},
+  };
+  for (const auto& [keys, expected] : cases) {
+    const std::string bad =
+        std::string(kMinimal) +
+        "[[feed]]\nname = \"f\"\nformat = \"klv-ts\"\nlabel = \"UNCLASSIFIED\"\n" + keys;
+    auto r = ParseServeConfig(bad, "node.toml", "/srv");
+    ASSERT_FALSE(r.ok()) << keys;
+    EXPECT_EQ(r.error().message().rfind(expected, 0), 0u) << r.error().message();
+  }
+}
+
 }  // namespace
 }  // namespace biac::app

@@ -76,6 +76,8 @@ struct TrackState {
   std::vector<uint32_t> label_ids;   // contributors' labels, sorted, into Core::labels
   std::vector<uint32_t> source_ids;  // sorted, into Core::sources
   uint32_t label = 0;                // their roll-up, into Core::labels
+
+  bool dirty = false;  // changed since the last incremental publication (Core::dirty lists it)
 };
 
 // The order observations are applied in: data time, then source, sensor and store id.
@@ -238,6 +240,19 @@ struct Engine::Core {
   std::vector<labels::Label> labels;
   std::vector<std::string> sources;
   EngineCounters counters;
+
+  // Incremental publication (Engine::Published): the serials of tracks changed since the
+  // last one (each listed once, TrackState::dirty), the picture numbers of confirmed tracks
+  // deleted or merged away since, and the last published tracks (by id, shared).
+  std::vector<uint64_t> dirty;
+  std::vector<uint64_t> removed_ids;
+  std::shared_ptr<const SharedTracks::Entries> published;
+
+  void MarkChanged(TrackState& t) {
+    if (t.dirty) return;
+    t.dirty = true;
+    dirty.push_back(t.serial);
+  }
 
   // Scratch for one look's assignment.
   assignment::SparseCostMatrix costs;
@@ -519,6 +534,7 @@ struct Engine::Core {
   }
 
   void Absorb(TrackState& t, const Observation& o, Timestamp time) {
+    MarkChanged(t);
     ++t.updates;
     AddProvenance(t.provenance, o.id);
     const uint32_t label_id = InternLabel(o.label);
@@ -574,6 +590,7 @@ struct Engine::Core {
 
   void Confirm(TrackState& t) {
     if (t.confirmed) return;
+    MarkChanged(t);
     t.confirmed = true;
     t.id = next_id++;
     ++counters.tracks_confirmed;
@@ -934,7 +951,10 @@ struct Engine::Core {
     for (const TrackState& t : tracks) {
       if (stale(t)) {
         Forget(t);
-        if (t.confirmed) ++counters.tracks_deleted;
+        if (t.confirmed) {
+          ++counters.tracks_deleted;
+          removed_ids.push_back(t.id);
+        }
         any = true;
       }
     }
@@ -1023,6 +1043,7 @@ struct Engine::Core {
       if (gone[i] || gone[j]) continue;
       Merge(tracks[i], tracks[j], time);
       gone[j] = 1;
+      removed_ids.push_back(tracks[j].id);
       ++counters.merges;
     }
     if (to_merge.empty()) return;
@@ -1036,6 +1057,7 @@ struct Engine::Core {
 
   // Merges b into a (the older track, whose number survives).
   void Merge(TrackState& a, TrackState& b, Timestamp time) {
+    MarkChanged(a);
     Predict(a, time);
     Predict(b, time);
     Vec4 xb;
@@ -1179,47 +1201,93 @@ struct Engine::Core {
     }
   }
 
+  model::FusedTrack BuildTrack(const TrackState& t) const {
+    model::FusedTrack out;
+    out.id = t.id;
+    out.time = t.time;
+    Result<geo::Lla> lla = t.frame->EnuToLla({t.x(kE), t.x(kN), 0.0});
+    if (lla.ok()) out.position = *lla;
+    out.has_altitude = t.has_vertical;
+    out.position.altitude_m = t.has_vertical ? t.xv(0) : 0.0;
+    out.velocity_enu = Eigen::Vector3d(t.x(kVe), t.x(kVn), t.has_vertical ? t.xv(1) : 0.0);
+    const int order[4] = {kE, kN, kVe, kVn};
+    const int slot[4] = {0, 1, 3, 4};
+    for (int u = 0; u < 4; ++u) {
+      for (int v = 0; v < 4; ++v) out.covariance(slot[u], slot[v]) = t.p(order[u], order[v]);
+    }
+    if (t.has_vertical) {
+      out.covariance(2, 2) = t.pv(0, 0);
+      out.covariance(2, 5) = out.covariance(5, 2) = t.pv(0, 1);
+      out.covariance(5, 5) = t.pv(1, 1);
+    }
+    out.identity.mmsi = t.mmsi;
+    out.identity.icao_address = t.icao;
+    out.identity.mode3a = t.mode3a;
+    out.identity.callsign = t.callsign;
+    out.identity.name = t.name;
+    out.identity.track_numbers = t.track_numbers;
+    out.domain = t.domain;
+    out.category = t.category;
+    out.label = labels[t.label];
+    for (uint32_t s : t.source_ids) out.sources.push_back(sources[s]);
+    std::sort(out.sources.begin(), out.sources.end());
+    out.provenance = t.provenance;  // kept sorted
+    out.updates = t.updates;
+    return out;
+  }
+
   model::Picture BuildPicture() const {
     model::Picture picture;
     if (has_applied) picture.time = last_applied;
     for (const TrackState& t : tracks) {
-      if (!t.confirmed) continue;
-      model::FusedTrack out;
-      out.id = t.id;
-      out.time = t.time;
-      Result<geo::Lla> lla = t.frame->EnuToLla({t.x(kE), t.x(kN), 0.0});
-      if (lla.ok()) out.position = *lla;
-      out.has_altitude = t.has_vertical;
-      out.position.altitude_m = t.has_vertical ? t.xv(0) : 0.0;
-      out.velocity_enu = Eigen::Vector3d(t.x(kVe), t.x(kVn), t.has_vertical ? t.xv(1) : 0.0);
-      const int order[4] = {kE, kN, kVe, kVn};
-      const int slot[4] = {0, 1, 3, 4};
-      for (int u = 0; u < 4; ++u) {
-        for (int v = 0; v < 4; ++v) out.covariance(slot[u], slot[v]) = t.p(order[u], order[v]);
-      }
-      if (t.has_vertical) {
-        out.covariance(2, 2) = t.pv(0, 0);
-        out.covariance(2, 5) = out.covariance(5, 2) = t.pv(0, 1);
-        out.covariance(5, 5) = t.pv(1, 1);
-      }
-      out.identity.mmsi = t.mmsi;
-      out.identity.icao_address = t.icao;
-      out.identity.mode3a = t.mode3a;
-      out.identity.callsign = t.callsign;
-      out.identity.name = t.name;
-      out.identity.track_numbers = t.track_numbers;
-      out.domain = t.domain;
-      out.category = t.category;
-      out.label = labels[t.label];
-      for (uint32_t s : t.source_ids) out.sources.push_back(sources[s]);
-      std::sort(out.sources.begin(), out.sources.end());
-      out.provenance = t.provenance;  // kept sorted
-      out.updates = t.updates;
-      picture.tracks.push_back(std::move(out));
+      if (t.confirmed) picture.tracks.push_back(BuildTrack(t));
     }
     std::sort(picture.tracks.begin(), picture.tracks.end(),
               [](const model::FusedTrack& a, const model::FusedTrack& b) { return a.id < b.id; });
     return picture;
+  }
+
+  // Brings `published` up to date: removes the deleted tracks, rebuilds the changed ones and
+  // appends the newly confirmed ones (numbers are given in confirmation order, so a new
+  // number is larger than every published one). Costs O(changed) track builds and one copy
+  // of the pointer vector; equal, track for track, to BuildPicture().
+  void RefreshPublished() {
+    if (published != nullptr && dirty.empty() && removed_ids.empty()) return;
+    SharedTracks::Entries next;
+    if (published != nullptr) {
+      next.reserve(published->size() + dirty.size());
+      if (removed_ids.empty()) {
+        next = *published;
+      } else {
+        std::sort(removed_ids.begin(), removed_ids.end());
+        for (const SharedTrack& e : *published) {
+          if (!std::binary_search(removed_ids.begin(), removed_ids.end(), e.id)) next.push_back(e);
+        }
+      }
+    }
+    const size_t old_size = next.size();
+    for (uint64_t serial : dirty) {
+      TrackState* t = FindSerial(serial);
+      if (t == nullptr) continue;  // deleted or merged away since
+      t->dirty = false;
+      if (!t->confirmed) continue;
+      SharedTrack entry = MakeSharedTrack(BuildTrack(*t), t->label);
+      auto end = next.begin() + static_cast<std::ptrdiff_t>(old_size);
+      auto it = std::lower_bound(next.begin(), end, entry.id,
+                                 [](const SharedTrack& e, uint64_t id) { return e.id < id; });
+      if (it != end && it->id == entry.id) {
+        *it = std::move(entry);
+      } else {
+        next.push_back(std::move(entry));
+      }
+    }
+    auto by_id = [](const SharedTrack& a, const SharedTrack& b) { return a.id < b.id; };
+    const auto middle = next.begin() + static_cast<std::ptrdiff_t>(old_size);
+    std::sort(middle, next.end(), by_id);
+    std::inplace_merge(next.begin(), middle, next.end(), by_id);
+    dirty.clear();
+    removed_ids.clear();
+    published = std::make_shared<const SharedTracks::Entries>(std::move(next));
   }
 };
 
@@ -1230,6 +1298,7 @@ Engine& Engine::operator=(const Engine& other) {
   if (this != &other) {
     core_ = std::make_unique<Core>(*other.core_);
     scratch_.reset();
+    published_labels_ = nullptr;
   }
   return *this;
 }
@@ -1284,6 +1353,29 @@ model::Picture Engine::Snapshot(bool include_pending) const {
   }
   scratch_->CommitUntil(Timestamp(), true);
   return scratch_->BuildPicture();
+}
+
+SharedPicture Engine::Published(bool include_pending) {
+  Core* core = core_.get();
+  if (include_pending && !core_->pending.empty()) {
+    if (scratch_ == nullptr) {
+      scratch_ = std::make_unique<Core>(*core_);
+    } else {
+      *scratch_ = *core_;
+    }
+    scratch_->CommitUntil(Timestamp(), true);
+    core = scratch_.get();
+  }
+  core->RefreshPublished();
+  published_labels_ = &core->labels;
+  SharedPicture out;
+  if (core->has_applied) out.time = core->last_applied;
+  out.tracks = SharedTracks(core->published);
+  return out;
+}
+
+const std::vector<labels::Label>& Engine::published_labels() const {
+  return published_labels_ != nullptr ? *published_labels_ : core_->labels;
 }
 
 Timestamp Engine::clock() const { return core_->clock; }

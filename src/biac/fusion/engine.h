@@ -48,6 +48,7 @@
 
 #include "biac/base/status.h"
 #include "biac/base/time.h"
+#include "biac/fusion/shared_picture.h"
 #include "biac/geo/coordinates.h"
 #include "biac/geo/local_frame.h"
 #include "biac/labels/label.h"
@@ -161,6 +162,15 @@ class Engine {
   // from two threads at once (it reuses a scratch copy).
   model::Picture Snapshot(bool include_pending) const;
 
+  // The same picture as shared immutable tracks (shared_picture.h), for a live node that
+  // publishes often: only the tracks changed since the previous call are rebuilt, every
+  // other one is the object the previous call returned. Track for track equal to
+  // ToShared(Snapshot(include_pending)). Each entry's label_id indexes published_labels().
+  // With include_pending the committed state is copied first (O(tracks), as Snapshot).
+  SharedPicture Published(bool include_pending);
+  // The label table of the last Published() call (valid until the next non-const call).
+  const std::vector<labels::Label>& published_labels() const;
+
   Timestamp clock() const;
   // Every observation with data time <= committed_time() has been applied (or ruled too
   // late); meaningful once has_committed().
@@ -178,6 +188,7 @@ class Engine {
 
   std::unique_ptr<Core> core_;
   mutable std::unique_ptr<Core> scratch_;  // Snapshot's working copy, reused
+  const std::vector<labels::Label>* published_labels_ = nullptr;  // in core_ or scratch_
 };
 
 }  // namespace biac::fusion

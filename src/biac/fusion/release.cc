@@ -122,6 +122,36 @@ std::vector<model::Picture> MultiAudienceFusion::SnapshotAll(bool include_pendin
   return pictures;
 }
 
+std::vector<SharedPicture> MultiAudienceFusion::PublishAll(bool include_pending) {
+  std::vector<SharedPicture> pictures(audiences_.size());
+  std::vector<char> permits;
+  for (View& view : views_) {
+    const SharedPicture all = view.engine.Published(include_pending);
+    const std::vector<labels::Label>& table = view.engine.published_labels();
+    for (size_t a : view.audiences) {
+      permits.assign(table.size(), 0);
+      bool every = true;
+      for (size_t l = 0; l < table.size(); ++l) {
+        permits[l] = labels::Permits(audiences_[a].user, table[l]) ? 1 : 0;
+        every = every && permits[l] != 0;
+      }
+      SharedPicture& out = pictures[a];
+      out.time = all.time;
+      if (every) {
+        out.tracks = all.tracks;
+        continue;
+      }
+      auto entries = std::make_shared<SharedTracks::Entries>();
+      entries->reserve(all.tracks.size());
+      for (const SharedTrack& e : all.tracks.entries()) {
+        if (permits[e.label_id]) entries->push_back(e);
+      }
+      out.tracks = SharedTracks(std::move(entries));
+    }
+  }
+  return pictures;
+}
+
 const EngineCounters& MultiAudienceFusion::counters(size_t index) const {
   return views_[view_of_[index]].engine.counters();
 }

@@ -65,6 +65,14 @@ class MultiAudienceFusion {
   // shared by the audiences of its view.
   std::vector<model::Picture> SnapshotAll(bool include_pending) const;
 
+  // SnapshotAll as shared pictures (shared_picture.h), built incrementally by each view's
+  // engine (Engine::Published): a track unchanged since the previous call is the same shared
+  // object. An audience that passes every label its view's engine knows receives the
+  // engine's track vector itself (no per-audience work); another one a filtered copy of the
+  // pointers (the delivery check decided once per label). Equal, track for track, to
+  // SnapshotAll(include_pending).
+  std::vector<SharedPicture> PublishAll(bool include_pending);
+
   const std::vector<Audience>& audiences() const { return audiences_; }
   // Engines currently running (distinct views) and forks so far.
   size_t view_count() const { return views_.size(); }

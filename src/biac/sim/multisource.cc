@@ -7,11 +7,13 @@
 #include <deque>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
 
 #include "biac/geo/geodesic.h"
+#include "biac/geo/local_frame.h"
 #include "biac/sim/random.h"
 
 namespace biac::sim {
@@ -209,6 +211,9 @@ struct Pending {
   uint32_t rank = 0;  // place in the source's data-time order
   model::Observation observation;
   ObservationTruth truth;
+  // Orders observations of one data time within the source (default: truth.target); a UAV's
+  // sensor points take the platform's, so that they follow its self report (multisource.h).
+  std::optional<int32_t> order_target;
 };
 
 // A deque: appending never moves the observations already there.
@@ -220,6 +225,9 @@ struct World {
   std::vector<TargetInfo> targets;
   std::vector<Trajectory> trajectories;  // trajectories[i] of targets[i]
   std::vector<double> dark_s;            // per target: AIS stops here (infinity: never)
+  // targets[0, surveillance_targets) are seen by the radars and trackers; the rest (the UAV
+  // and its ground vehicles) only by the UAV's own feeds.
+  size_t surveillance_targets = std::numeric_limits<size_t>::max();
 };
 
 Timestamp TimeAt(const Timestamp& start, double seconds) {
@@ -260,7 +268,7 @@ struct SelfReportSpec {
 
 void GenerateSelfReports(const World& world, const SourceDescription& source,
                          const SelfReportSpec& spec, SplitMix64& rng, PendingList& out) {
-  for (size_t i = 0; i < world.targets.size(); ++i) {
+  for (size_t i = 0; i < std::min(world.targets.size(), world.surveillance_targets); ++i) {
     const TargetInfo& info = world.targets[i];
     if (!info.transmits) continue;
     if (spec.domain != model::Domain::kUnknown && info.domain != spec.domain) continue;
@@ -369,7 +377,7 @@ Status GenerateRadar(const World& world, const SourceDescription& source, const 
   for (int64_t j = 0;; ++j) {
     const double t0 = spec.phase_s + static_cast<double>(j) * spec.period_s;
     if (t0 > world.duration_s + kTimeSlackS) break;
-    for (size_t i = 0; i < world.targets.size(); ++i) {
+    for (size_t i = 0; i < std::min(world.targets.size(), world.surveillance_targets); ++i) {
       const Trajectory& trajectory = world.trajectories[i];
       if (!trajectory.Alive(t0)) continue;
       const double coverage =
@@ -434,7 +442,7 @@ void GenerateTracks(const World& world, const SourceDescription& source, const T
                                        spec.sigma_velocity_mps, spec.sigma_vertical_rate_mps};
   const double rho = std::exp(-spec.period_s / spec.correlation_time_s);
   const double innovation = std::sqrt(1.0 - rho * rho);
-  for (size_t i = 0; i < world.targets.size(); ++i) {
+  for (size_t i = 0; i < std::min(world.targets.size(), world.surveillance_targets); ++i) {
     const TargetInfo& info = world.targets[i];
     if (spec.domain != model::Domain::kUnknown && info.domain != spec.domain) continue;
     if (!spec.reports.empty() && spec.reports[i] == 0) continue;
@@ -473,6 +481,238 @@ void GenerateTracks(const World& world, const SourceDescription& source, const T
   }
 }
 
+// STANAG 4607 D32.10 (AEDP-7 target classification table): 130, "wheeled vehicle, simulated
+// target" - the feed is a simulation, and says so as the standard provides.
+constexpr uint8_t kGmtiVehicleClass = 130;
+constexpr std::string_view kGmtiVehicleClassName = "wheeled_vehicle_simulated";
+
+// A UAV's two feeds (UavDescription). The platform flies its trajectory; its sensors watch
+// ground vehicles: targets[first_vehicle, first_vehicle + vehicles).
+struct UavSpec {
+  size_t platform = 0;       // index into world.targets
+  size_t first_vehicle = 0;  // the ground vehicles
+  size_t vehicles = 0;
+  size_t stare_vehicle = 0;  // the vehicle the EO/IR sensor follows (index into world.targets)
+  double klv_period_s = 1.0;
+  double gmti_period_s = 4.0;
+  double gmti_phase_s = 2.0;
+  // Platform navigation (GPS/INS) noise of the self report.
+  double platform_horizontal_sigma_m = 5.0;
+  double platform_vertical_sigma_m = 10.0;
+  double platform_velocity_sigma_mps = 0.5;
+  // Line-of-sight pointing error of the gimbal, both axes (the KLV mapping's default, 0.1 deg,
+  // formats/klv/observations.h), and the terrain model's height error.
+  double pointing_sigma_deg = 0.1;
+  double min_grazing_deg = 5.0;
+  double terrain_sigma_m = 15.0;
+  // GMTI: per-report accuracies (STANAG 4607 D32.12-D32.15) and the detection probability of
+  // a vehicle inside the dwell area whose radial speed exceeds the MDV.
+  double slant_range_sigma_m = 10.0;
+  double cross_range_sigma_deg = 0.15;
+  double height_sigma_m = 20.0;
+  double radial_velocity_sigma_mps = 0.5;
+  double pd = 0.9;
+};
+
+// The ground frame geometry of a sensor looking at `point` from `sensor`: the horizontal unit
+// vector from the sensor towards the point and the unit vector to its right (both in the
+// point's ENU frame), the slant range, the sensor's height above the point's horizontal plane
+// and the grazing angle.
+struct LookGeometry {
+  Eigen::Vector2d along = Eigen::Vector2d::UnitY();
+  Eigen::Vector2d across = Eigen::Vector2d::UnitX();
+  double slant_m = 0.0;
+  double ground_m = 0.0;
+  double height_m = 0.0;
+  double grazing_rad = 0.0;
+};
+
+Result<LookGeometry> Look(const geo::Lla& sensor, const geo::Lla& point) {
+  BIAC_ASSIGN_OR_RETURN(const geo::LocalFrame frame, geo::LocalFrame::Create(point));
+  BIAC_ASSIGN_OR_RETURN(const geo::Enu enu, frame.LlaToEnu(sensor));
+  const Eigen::Vector3d to_sensor = enu.AsVector();
+  LookGeometry g;
+  g.slant_m = to_sensor.norm();
+  g.ground_m = to_sensor.head<2>().norm();
+  g.height_m = to_sensor.z();
+  if (g.ground_m > 0.0) {
+    g.along = -to_sensor.head<2>() / g.ground_m;
+    g.across = Eigen::Vector2d(g.along.y(), -g.along.x());
+  }
+  g.grazing_rad = g.slant_m > 0.0 ? std::asin(std::clamp(g.height_m / g.slant_m, -1.0, 1.0)) : 0.0;
+  return g;
+}
+
+// The sensor-point covariance of formats/klv/observations.h (cross range R sigma, down range
+// R sigma / sin(grazing), plus the platform's horizontal variance; the terrain's vertical).
+Eigen::Matrix3d SensorPointCovariance(const LookGeometry& g, const UavSpec& spec) {
+  const double sigma = spec.pointing_sigma_deg * kRadPerDeg;
+  const double sin_grazing =
+      std::max(std::sin(g.grazing_rad), std::sin(spec.min_grazing_deg * kRadPerDeg));
+  const double cross = g.slant_m * sigma;
+  const double down = cross / sin_grazing;
+  const double platform = spec.platform_horizontal_sigma_m * spec.platform_horizontal_sigma_m;
+  Eigen::Matrix3d c = Eigen::Matrix3d::Zero();
+  c.topLeftCorner<2, 2>() = (down * down + platform) * g.along * g.along.transpose() +
+                            (cross * cross + platform) * g.across * g.across.transpose();
+  c(2, 2) = spec.terrain_sigma_m * spec.terrain_sigma_m;
+  return c;
+}
+
+Status GenerateUavKlv(const World& world, const SourceDescription& source,
+                      const UavDescription& uav, const UavSpec& spec, SplitMix64& rng,
+                      PendingList& out) {
+  const Trajectory& platform = world.trajectories[spec.platform];
+  const TargetInfo& info = world.targets[spec.platform];
+  for (int64_t k = 0;; ++k) {
+    const double t = platform.appear_s() + static_cast<double>(k) * spec.klv_period_s;
+    if (t > platform.disappear_s() + kTimeSlackS || t > world.duration_s + kTimeSlackS) break;
+    const KinematicState state = platform.At(t);
+    const Eigen::Vector3d velocity = platform.Velocity(state);
+    // The platform's report: its navigation solution.
+    geo::Lla reported = Displace(state.position, rng.Normal() * spec.platform_horizontal_sigma_m,
+                                 rng.Normal() * spec.platform_horizontal_sigma_m);
+    reported.altitude_m = state.position.altitude_m + rng.Normal() * spec.platform_vertical_sigma_m;
+    const Eigen::Vector3d reported_velocity(
+        velocity.x() + rng.Normal() * spec.platform_velocity_sigma_mps,
+        velocity.y() + rng.Normal() * spec.platform_velocity_sigma_mps, 0.0);
+
+    // Where the sensor looks: the stared-at vehicle (the dwell centre when it is gone), off by
+    // the pointing error projected on the ground.
+    geo::Lla look = uav.dwell_center;
+    const Trajectory& stared = world.trajectories[spec.stare_vehicle];
+    if (stared.Alive(t)) look = stared.At(t).position;
+    BIAC_ASSIGN_OR_RETURN(const LookGeometry true_look, Look(state.position, look));
+    const Eigen::Matrix3d look_cov = SensorPointCovariance(true_look, spec);
+    const double down_sigma =
+        std::sqrt(true_look.along.dot(look_cov.topLeftCorner<2, 2>() * true_look.along));
+    const double cross_sigma =
+        std::sqrt(true_look.across.dot(look_cov.topLeftCorner<2, 2>() * true_look.across));
+    const Eigen::Vector2d miss =
+        rng.Normal() * down_sigma * true_look.along + rng.Normal() * cross_sigma * true_look.across;
+    geo::Lla centre = Displace(look, miss.x(), miss.y());
+    centre.altitude_m = look.altitude_m;
+
+    // The footprint: the image's far and near edges where the line of sight is depressed by
+    // grazing -+ vfov/2, each as wide as its slant range times tan(hfov/2) on either side
+    // (flat ground in the centre's horizontal plane).
+    BIAC_ASSIGN_OR_RETURN(const LookGeometry g, Look(reported, centre));
+    const double half_v = 0.5 * uav.vertical_fov_deg * kRadPerDeg;
+    const double tan_half_h = std::tan(0.5 * uav.horizontal_fov_deg * kRadPerDeg);
+    if (!(g.grazing_rad - half_v > 0.0)) {
+      return InvalidArgument("source " + source.id +
+                             ": the footprint's far edge is above the horizon");
+    }
+    const double far_d = g.height_m / std::tan(g.grazing_rad - half_v) - g.ground_m;
+    const double near_d = g.height_m / std::tan(g.grazing_rad + half_v) - g.ground_m;
+    const double far_w = g.height_m / std::sin(g.grazing_rad - half_v) * tan_half_h;
+    const double near_w = g.height_m / std::sin(g.grazing_rad + half_v) * tan_half_h;
+    const std::array<Eigen::Vector2d, 4> corners = {
+        far_d * g.along - far_w * g.across, far_d * g.along + far_w * g.across,
+        near_d * g.along + near_w * g.across, near_d * g.along - near_w * g.across};
+
+    // The platform's self report, then the five sensor points (frame centre, corners 1-4),
+    // kept in that order by order_target: the order in which the node's KLV mapping
+    // (formats/klv/observations.h) gives them.
+    {
+      Pending& p = AddPending(out, world, source, uav.image_sensor, t);
+      model::Observation& o = p.observation;
+      o.kind = model::ObservationKind::kSelfReport;
+      o.position = reported;
+      o.has_altitude = true;
+      const double h2 = spec.platform_horizontal_sigma_m * spec.platform_horizontal_sigma_m;
+      o.position_covariance.diagonal() << h2, h2,
+          spec.platform_vertical_sigma_m * spec.platform_vertical_sigma_m;
+      o.velocity_enu = reported_velocity;
+      const double v2 = spec.platform_velocity_sigma_mps * spec.platform_velocity_sigma_mps;
+      o.velocity_covariance.diagonal() << v2, v2, 0.0;
+      o.identity.uid = uav.tail_number;
+      o.identity.callsign = info.callsign;
+      o.identity.name = uav.designation;
+      o.identity.category = uav.designation;
+      p.truth = TruthOf(world, spec.platform, state);
+    }
+    const Eigen::Matrix3d centre_cov = SensorPointCovariance(g, spec);
+    const std::array<const char*, 5> suffixes = {"frame_center", "corner_1", "corner_2", "corner_3",
+                                                 "corner_4"};
+    for (size_t c = 0; c < suffixes.size(); ++c) {
+      Pending& p = AddPending(out, world, source, uav.image_sensor, t);
+      model::Observation& o = p.observation;
+      o.kind = model::ObservationKind::kSensorPoint;
+      o.position = c == 0 ? centre : Displace(centre, corners[c - 1].x(), corners[c - 1].y());
+      o.position.altitude_m = centre.altitude_m;
+      o.has_altitude = true;
+      BIAC_ASSIGN_OR_RETURN(const LookGeometry gp, Look(reported, o.position));
+      o.position_covariance = c == 0 ? centre_cov : SensorPointCovariance(gp, spec);
+      model::SensorRelative relative;
+      relative.sensor_position = reported;
+      relative.range_m = gp.slant_m;
+      BIAC_ASSIGN_OR_RETURN(const geo::GeodesicInverseSolution line,
+                            geo::GeodesicInverse(reported, o.position));
+      relative.azimuth_deg = WrapCourse(line.initial_azimuth_deg * kRadPerDeg) / kRadPerDeg;
+      relative.elevation_deg = -gp.grazing_rad / kRadPerDeg;
+      o.sensor_relative = relative;
+      o.identity.uid = uav.tail_number + ":" + suffixes[c];
+      o.identity.category = c == 0 ? "frame_center" : "footprint_corner";
+      p.truth = ObservationTruth{};
+      p.order_target = info.id;
+    }
+  }
+  return Status::Ok();
+}
+
+// One GMTI dwell every gmti_period_s over the dwell area: every vehicle inside it whose
+// radial speed reaches the MDV is reported with probability pd, displaced by the slant-range
+// and cross-range errors (the slant error projected on the ground).
+Status GenerateUavGmti(const World& world, const SourceDescription& source,
+                       const UavDescription& uav, const UavSpec& spec, SplitMix64& rng,
+                       PendingList& out) {
+  const Trajectory& platform = world.trajectories[spec.platform];
+  for (int64_t k = 0;; ++k) {
+    const double t =
+        platform.appear_s() + spec.gmti_phase_s + static_cast<double>(k) * spec.gmti_period_s;
+    if (t > platform.disappear_s() + kTimeSlackS || t > world.duration_s + kTimeSlackS) break;
+    const geo::Lla sensor = platform.At(t).position;
+    for (size_t i = spec.first_vehicle; i < spec.first_vehicle + spec.vehicles; ++i) {
+      const Trajectory& trajectory = world.trajectories[i];
+      if (!trajectory.Alive(t)) continue;
+      const KinematicState state = trajectory.At(t);
+      BIAC_ASSIGN_OR_RETURN(const double from_centre,
+                            geo::GeodesicDistance(uav.dwell_center, state.position));
+      if (from_centre > uav.dwell_range_half_extent_m) continue;
+      BIAC_ASSIGN_OR_RETURN(const LookGeometry g, Look(sensor, state.position));
+      const Eigen::Vector3d velocity = trajectory.Velocity(state);
+      // Sensor -> target unit vector in the target's ENU: positive radial speed is opening.
+      const Eigen::Vector3d los(g.along.x() * g.ground_m / g.slant_m,
+                                g.along.y() * g.ground_m / g.slant_m, -g.height_m / g.slant_m);
+      const double radial = velocity.dot(los);
+      if (std::abs(radial) < uav.minimum_detectable_velocity_mps) continue;
+      if (!(rng.Uniform() < spec.pd)) continue;
+      const double ground_sigma = spec.slant_range_sigma_m * g.slant_m / g.ground_m;
+      const double cross_sigma = g.slant_m * spec.cross_range_sigma_deg * kRadPerDeg;
+      const Eigen::Vector2d miss =
+          rng.Normal() * ground_sigma * g.along + rng.Normal() * cross_sigma * g.across;
+      Pending& p = AddPending(out, world, source, uav.tail_number, t);
+      model::Observation& o = p.observation;
+      o.position = Displace(state.position, miss.x(), miss.y());
+      o.position.altitude_m = state.position.altitude_m;
+      o.has_altitude = true;
+      o.position_covariance.topLeftCorner<2, 2>() =
+          ground_sigma * ground_sigma * g.along * g.along.transpose() +
+          cross_sigma * cross_sigma * g.across * g.across.transpose();
+      o.position_covariance(2, 2) = spec.height_sigma_m * spec.height_sigma_m;
+      model::SensorRelative relative;
+      relative.sensor_position = sensor;
+      relative.range_rate_mps = radial + rng.Normal() * spec.radial_velocity_sigma_mps;
+      relative.range_rate_sigma_mps = spec.radial_velocity_sigma_mps;
+      o.sensor_relative = relative;
+      o.identity.category = std::string(kGmtiVehicleClassName);
+      p.truth = TruthOf(world, i, state);
+    }
+  }
+  return Status::Ok();
+}
+
 // Arrival times: data time + latency + U(0, jitter), held back so the source's link stays
 // FIFO (a source's observations arrive in data-time order).
 void ApplyLatency(const SourceDescription& source, SplitMix64& rng, PendingList& list) {
@@ -480,8 +720,9 @@ void ApplyLatency(const SourceDescription& source, SplitMix64& rng, PendingList&
   std::vector<uint32_t> order(list.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
   std::stable_sort(order.begin(), order.end(), [&list](uint32_t a, uint32_t b) {
-    return std::tie(list[a].time_s, list[a].truth.target) <
-           std::tie(list[b].time_s, list[b].truth.target);
+    const int32_t ta = list[a].order_target.value_or(list[a].truth.target);
+    const int32_t tb = list[b].order_target.value_or(list[b].truth.target);
+    return std::tie(list[a].time_s, ta) < std::tie(list[b].time_s, tb);
   });
   double last = -std::numeric_limits<double>::infinity();
   for (size_t k = 0; k < order.size(); ++k) {
@@ -606,6 +847,22 @@ std::vector<Manoeuvre> RandomTurns(SplitMix64& rng, int count, double from_s, do
 // The Kyushu/Okinawa scenario.
 
 constexpr Area kBilateralArea{26.0, 31.0, 125.5, 130.5};
+
+// The UAV (an MQ-9-like platform: 90 m/s at 7,600 m) orbits over the sea west of the Satsuma
+// peninsula (southwestern Kyushu), 40 km from the ground vehicles it watches inland. Its
+// targets live in their own area, north of the maritime one.
+constexpr Area kUavArea{31.0, 32.0, 129.5, 130.8};
+constexpr geo::Lla kUavOrbitCentre{31.45, 129.98, 0.0};
+constexpr double kUavOrbitRadiusM = 12000.0;
+constexpr double kUavAltitudeM = 7600.0;
+constexpr double kUavSpeedMps = 90.0;
+constexpr double kStandardGravity = 9.80665;  // m/s^2, for the orbit's bank angle
+// STANAG 4607 M3 (AEDP-7 platform type table): 36, MQ-9 Reaper.
+constexpr uint8_t kGmtiPlatformMq9 = 36;
+// Where the ground vehicles start: inland on the Satsuma peninsula (Minamisatsuma,
+// Minamikyushu), far enough from the coast that legs of up to 240 s at up to 15 m/s stay on land.
+constexpr Area kVehicleBox{31.38, 31.52, 130.36, 130.45};
+constexpr double kUTurnS = 20.0;
 
 // Islands where no ship starts: circles (latitude, longitude, radius km) roughly covering the
 // main islands of the Nansei Shoto, approximate at the scale of this scenario.
@@ -889,6 +1146,87 @@ Result<MultiSourceScenario> GenerateBilateral(const BilateralOptions& options) {
     world.trajectories.emplace_back(start, std::move(manoeuvres), step, options.duration_s,
                                     kBilateralArea);
   }
+  // The UAV and the ground vehicles it watches (targets of the UAV's feeds only).
+  world.surveillance_targets = world.targets.size();
+  UavSpec uav_spec;
+  UavDescription uav;
+  if (options.uav) {
+    if (options.ground_vehicles < 1) {
+      return InvalidArgument("bilateral scenario: the UAV needs ground_vehicles >= 1");
+    }
+    const int32_t id = static_cast<int32_t>(world.targets.size()) + 1;
+    // An orbit of kUavOrbitRadiusM around kUavOrbitCentre, clockwise, entered at its west
+    // point heading north.
+    KinematicState start;
+    start.position = Displace(kUavOrbitCentre, -kUavOrbitRadiusM, 0.0);
+    start.position.altitude_m = kUavAltitudeM;
+    start.course = 0.0;
+    start.speed = kUavSpeedMps;
+    const double turn_rate = kUavSpeedMps / kUavOrbitRadiusM;
+    TargetInfo info;
+    info.id = id;
+    info.domain = model::Domain::kAir;
+    info.callsign = "HUNTER11";
+    info.name = "MQ-9";
+    info.category = "MQ-9";
+    info.transmits = false;  // no ADS-B: seen through its own datalink
+    uav_spec.platform = world.targets.size();
+    world.targets.push_back(std::move(info));
+    world.dark_s.push_back(std::numeric_limits<double>::infinity());
+    world.trajectories.emplace_back(
+        start, std::vector<Manoeuvre>{{0.0, options.duration_s + step, turn_rate, 0.0}}, step,
+        options.duration_s, kUavArea);
+
+    uav_spec.first_vehicle = world.targets.size();
+    uav_spec.vehicles = static_cast<size_t>(options.ground_vehicles);
+    uav_spec.stare_vehicle = uav_spec.first_vehicle;
+    for (int v = 0; v < options.ground_vehicles; ++v) {
+      const int32_t vid = static_cast<int32_t>(world.targets.size()) + 1;
+      SplitMix64 rng(DeriveSeed(options.seed, kTargetStreamBase + static_cast<uint64_t>(vid)));
+      KinematicState s;
+      s.position = {UniformIn(rng, kVehicleBox.min_lat, kVehicleBox.max_lat),
+                    UniformIn(rng, kVehicleBox.min_lon, kVehicleBox.max_lon), 0.0};
+      s.course = rng.Uniform() * 2.0 * kPi;
+      s.speed = UniformIn(rng, 8.0, 15.0);
+      // Back and forth along a road: legs of 120-240 s, each ended by a U-turn.
+      std::vector<Manoeuvre> turns;
+      const double leg = UniformIn(rng, 120.0, 240.0);
+      const double sign = rng.Uniform() < 0.5 ? -1.0 : 1.0;
+      for (double t = leg; t < options.duration_s; t += leg + kUTurnS) {
+        turns.push_back({t, t + kUTurnS, sign * kPi / kUTurnS, 0.0});
+      }
+      TargetInfo vinfo;
+      vinfo.id = vid;
+      vinfo.domain = model::Domain::kLand;
+      vinfo.category = "ground vehicle";
+      vinfo.transmits = false;
+      world.targets.push_back(std::move(vinfo));
+      world.dark_s.push_back(std::numeric_limits<double>::infinity());
+      world.trajectories.emplace_back(s, std::move(turns), step, options.duration_s, kUavArea);
+    }
+    uav.target = id;
+    uav.klv_source = "uav-klv";
+    uav.gmti_source = "uav-gmti";
+    uav.tail_number = "MQ9-01";
+    uav.call_sign = "HUNTER11";
+    uav.designation = "MQ-9";
+    uav.mission_id = "BIAC-ISR-01";
+    uav.image_sensor = "EO/IR";
+    uav.gmti_platform_type = kGmtiPlatformMq9;
+    uav.gmti_classification = kGmtiVehicleClass;
+    uav.horizontal_fov_deg = 2.0;
+    uav.vertical_fov_deg = 1.2;
+    uav.bank_deg =
+        std::atan(kUavSpeedMps * kUavSpeedMps / (kStandardGravity * kUavOrbitRadiusM)) / kRadPerDeg;
+    uav.dwell_center = kVehicleBox.Centre();
+    uav.dwell_range_half_extent_m = 10000.0;
+    uav.dwell_angle_half_extent_deg = 15.0;
+    uav.minimum_detectable_velocity_mps = 1.0;
+    uav.slant_range_sigma_m = uav_spec.slant_range_sigma_m;
+    uav.cross_range_sigma_deg = uav_spec.cross_range_sigma_deg;
+    uav.height_sigma_m = uav_spec.height_sigma_m;
+    uav.radial_velocity_sigma_mps = uav_spec.radial_velocity_sigma_mps;
+  }
   FillTargetTimes(world);
 
   // Sources. Labels are parsed here: a label that does not parse is an error.
@@ -903,7 +1241,7 @@ Result<MultiSourceScenario> GenerateBilateral(const BilateralOptions& options) {
     const char* description;
     double latency, jitter, period;
   };
-  const std::array<Entry, 7> entries = {{
+  const std::array<Entry, 9> entries = {{
       {"ais", SourceKind::kAis, ObservationKind::kSelfReport, "UNCLASSIFIED",
        "AIS network (terrestrial and satellite): ships' position reports with MMSI, name, "
        "call sign and ship type",
@@ -932,8 +1270,19 @@ Result<MultiSourceScenario> GenerateBilateral(const BilateralOptions& options) {
        R"({"policy":"JPN","level":"HI","categories":{"releasable_to":["JPN","USA"]}})",
        "Japanese air-defence system tracks of aircraft: track number, position and velocity", 3.0,
        3.0, 4.0},
+      // The UAV's feeds: no jitter, so that one packet's observations arrive together.
+      {"uav-klv", SourceKind::kKlv, ObservationKind::kSelfReport, "SECRET//REL TO USA, JPN",
+       "US MQ-9 orbiting off western Kyushu, a shared asset: MISB ST 0601 KLV at 1 Hz (platform "
+       "position, EO/IR frame centre and footprint) in MPEG-2 TS over UDP",
+       0.3, 0.0, 1.0},
+      {"uav-gmti", SourceKind::kGmti, ObservationKind::kDetection, "SECRET//REL TO USA, JPN",
+       "US MQ-9 radar, a shared asset: STANAG 4607 GMTI dwells every 4 s over the Satsuma "
+       "peninsula (moving ground vehicles) over TCP",
+       1.0, 0.0, 4.0},
   }};
   for (const Entry& e : entries) {
+    const std::string_view id = e.id;
+    if (!options.uav && (id == "uav-klv" || id == "uav-gmti")) continue;
     BIAC_ASSIGN_OR_RETURN(SourceDescription source,
                           Describe(e.id, e.kind, e.observation_kind, e.label, e.description,
                                    e.latency, e.jitter, e.period));
@@ -1018,6 +1367,12 @@ Result<MultiSourceScenario> GenerateBilateral(const BilateralOptions& options) {
       BIAC_RETURN_IF_ERROR(GenerateRadar(world, source, jpn_only, rng, out));
     }
     if (source.id == "jpn-tracks") GenerateTracks(world, source, tracks, rng, out);
+    if (options.uav && source.id == uav.klv_source) {
+      BIAC_RETURN_IF_ERROR(GenerateUavKlv(world, source, uav, uav_spec, rng, out));
+    }
+    if (options.uav && source.id == uav.gmti_source) {
+      BIAC_RETURN_IF_ERROR(GenerateUavGmti(world, source, uav, uav_spec, rng, out));
+    }
     ApplyLatency(source, rng, out);
   }
 
@@ -1036,6 +1391,12 @@ Result<MultiSourceScenario> GenerateBilateral(const BilateralOptions& options) {
   Assemble(options.start, per_source, scenario);
   scenario.sources = std::move(sources);
   scenario.targets = std::move(world.targets);
+  if (options.uav) {
+    scenario.uavs.push_back(std::move(uav));
+    // The area covers the UAV's targets too (the origin stays the maritime area's centre).
+    scenario.max_latitude_deg = std::max(scenario.max_latitude_deg, kUavArea.max_lat);
+    scenario.max_longitude_deg = std::max(scenario.max_longitude_deg, kUavArea.max_lon);
+  }
   return scenario;
 }
 

@@ -51,7 +51,7 @@
 namespace biac::sim {
 
 struct TargetInfo {
-  int32_t id = 0;  // 1, 2, ...: ships first, then aircraft
+  int32_t id = 0;  // 1, 2, ...: ships first, then aircraft, then the UAV and ground vehicles
   model::Domain domain = model::Domain::kUnknown;
   std::optional<uint32_t> mmsi, icao_address;
   std::string callsign;
@@ -101,12 +101,48 @@ struct ObservationTruth {
   Eigen::Vector3d velocity_enu = Eigen::Vector3d::Zero();
 };
 
+// A UAV of the scenario and what its two feeds need beyond the observations (the wire
+// encoders, wire_feed.h, read it). Its KLV source reports, once per period, the platform's
+// self report then five sensor points (frame centre, then footprint corners 1-4, ST 0601.17
+// order: corner 1 the far left of the image, then clockwise; the order the node's KLV
+// mapping gives them in) with one data time and one arrival time, adjacent in
+// `observations`: the six observations of one ST 0601 packet. Sensor points have truth
+// target -1 (they are where the sensor looks, not an object). Its
+// GMTI source reports each dwell's detections likewise (one STANAG 4607 dwell).
+struct UavDescription {
+  int32_t target = 0;              // TargetInfo::id of the platform
+  std::string klv_source;          // SourceDescription::id of the KLV feed
+  std::string gmti_source;         // SourceDescription::id of the GMTI feed
+  std::string tail_number;         // ST 0601 tag 4; STANAG 4607 P8 platform id
+  std::string call_sign;           // ST 0601 tag 59
+  std::string designation;         // ST 0601 tag 10
+  std::string mission_id;          // ST 0601 tag 3; STANAG 4607 M1 mission plan
+  std::string image_sensor;        // ST 0601 tag 11
+  uint8_t gmti_platform_type = 0;  // STANAG 4607 M3 (36: MQ-9 Reaper)
+  double horizontal_fov_deg = 0.0;
+  double vertical_fov_deg = 0.0;
+  double bank_deg = 0.0;  // steady roll of the orbit (positive: right wing down)
+  // The GMTI dwell area: its centre and half extents (STANAG 4607 D24-D27).
+  geo::Lla dwell_center;
+  double dwell_range_half_extent_m = 0.0;
+  double dwell_angle_half_extent_deg = 0.0;
+  double minimum_detectable_velocity_mps = 0.0;  // D31
+  uint8_t gmti_classification = 0;               // D32.10 of every report
+  // One-sigma accuracies every report carries (D32.12-D32.15; cross range as an angle, sent
+  // as metres at the report's slant range).
+  double slant_range_sigma_m = 0.0;
+  double cross_range_sigma_deg = 0.0;
+  double height_sigma_m = 0.0;
+  double radial_velocity_sigma_mps = 0.0;
+};
+
 struct MultiSourceScenario {
   std::string name;
   uint64_t seed = 0;
   geo::Lla origin;  // centre of the area: the metric frame
   // The area (for metrics and plotting): targets are created inside it; aircraft leave the
-  // scenario when they leave it.
+  // scenario when they leave it. With a UAV it also covers the UAV's area (31-32 N,
+  // 129.5-130.8 E, GenerateBilateral), north of the maritime one.
   double min_latitude_deg = 0.0, max_latitude_deg = 0.0;
   double min_longitude_deg = 0.0, max_longitude_deg = 0.0;
   Timestamp start, end;
@@ -118,6 +154,7 @@ struct MultiSourceScenario {
   std::vector<model::Observation> observations;  // in ARRIVAL order; ids 1..N in that order
   std::vector<Timestamp> arrival;                // arrival time of observations[i]; non-decreasing
   std::vector<ObservationTruth> observation_truth;  // observation_truth[i] for observations[i]
+  std::vector<UavDescription> uavs;
 };
 
 struct BilateralOptions {
@@ -134,6 +171,11 @@ struct BilateralOptions {
   double military_fraction = 0.2;
   // Mean number of clutter plots per radar scan (Poisson).
   double clutter_per_scan = 3;
+  // The US MQ-9-like UAV orbiting off western Kyushu with its KLV and GMTI feeds, and the
+  // ground vehicles its sensors watch on the Satsuma peninsula. The UAV and the vehicles are
+  // targets of the UAV's feeds only (the other sources are as they were without them).
+  bool uav = true;
+  int ground_vehicles = 6;
   // Scenario start (data time): 2026-06-01T00:00:00Z.
   Timestamp start = Timestamp::FromNanos(1780272000LL * 1000000000LL);
   std::string name = "kyushu-okinawa";

@@ -103,15 +103,24 @@ TEST(MultiSourceTest, SameSeedSameScenarioOtherSeedOther) {
 TEST(MultiSourceTest, SizesOfTheSmallScenario) {
   const MultiSourceScenario& s = Small();
   EXPECT_EQ(s.name, "kyushu-okinawa-small");
-  EXPECT_EQ(s.sources.size(), 7u);
+  // 7 surveillance sources, then the UAV's KLV and GMTI feeds.
+  EXPECT_EQ(s.sources.size(), 9u);
   EXPECT_EQ(s.audiences.size(), 4u);
-  ASSERT_EQ(s.targets.size(), 40u);
+  // 30 ships, 10 aircraft, the UAV, 6 ground vehicles.
+  ASSERT_EQ(s.targets.size(), 47u);
   int ships = 0;
+  int vehicles = 0;
   for (size_t i = 0; i < s.targets.size(); ++i) {
     EXPECT_EQ(s.targets[i].id, static_cast<int32_t>(i + 1));
     if (s.targets[i].domain == Domain::kSea) ++ships;
+    if (s.targets[i].domain == Domain::kLand) ++vehicles;
   }
   EXPECT_EQ(ships, 30);
+  EXPECT_EQ(vehicles, 6);
+  ASSERT_EQ(s.uavs.size(), 1u);
+  EXPECT_EQ(s.uavs[0].target, 41);
+  EXPECT_EQ(s.targets[40].domain, Domain::kAir);
+  EXPECT_FALSE(s.targets[40].transmits);
   EXPECT_EQ(s.end - s.start, FromSeconds(600));
   EXPECT_DOUBLE_EQ(s.origin.latitude_deg, 28.5);
   EXPECT_DOUBLE_EQ(s.origin.longitude_deg, 128.0);
@@ -165,7 +174,13 @@ TEST(MultiSourceTest, LabelsAreTheSourcesLabels) {
     const SourceDescription* source = FindSource(s, o.source);
     ASSERT_NE(source, nullptr) << o.source;
     ASSERT_EQ(o.label, source->label) << "observation " << o.id;
-    ASSERT_EQ(o.kind, source->observation_kind);
+    if (source->kind == model::SourceKind::kKlv) {
+      // A KLV packet: the platform's self report and the sensor points.
+      ASSERT_TRUE(o.kind == ObservationKind::kSelfReport ||
+                  o.kind == ObservationKind::kSensorPoint);
+    } else {
+      ASSERT_EQ(o.kind, source->observation_kind);
+    }
     ASSERT_EQ(o.source_kind, source->kind);
     ++counts[o.source];
   }
@@ -175,8 +190,10 @@ TEST(MultiSourceTest, LabelsAreTheSourcesLabels) {
 TEST(MultiSourceTest, AudiencesSeeTheDocumentedSources) {
   const MultiSourceScenario& s = Small();
   const std::map<std::string, std::set<std::string>> expected = {
-      {"us-analyst", {"ais", "adsb", "us-radar", "jpn-radar", "us-only", "jpn-tracks"}},
-      {"jpn-analyst", {"ais", "adsb", "us-radar", "jpn-radar", "jpn-only", "jpn-tracks"}},
+      {"us-analyst",
+       {"ais", "adsb", "us-radar", "jpn-radar", "us-only", "jpn-tracks", "uav-klv", "uav-gmti"}},
+      {"jpn-analyst",
+       {"ais", "adsb", "us-radar", "jpn-radar", "jpn-only", "jpn-tracks", "uav-klv", "uav-gmti"}},
       {"us-confidential", {"ais", "adsb", "jpn-tracks"}},
       {"coalition-unclass", {"ais", "adsb"}},
   };
@@ -233,7 +250,8 @@ TEST(MultiSourceTest, RadarPlotsAreConsistentWithTheirCovariance) {
   std::map<std::string, int> clutter;
   for (size_t i = 0; i < s.observations.size(); ++i) {
     const Observation& o = s.observations[i];
-    if (o.kind != ObservationKind::kDetection) continue;
+    if (o.kind != ObservationKind::kDetection || o.source_kind == model::SourceKind::kGmti)
+      continue;
     ASSERT_TRUE(o.sensor_relative.has_value());
     ASSERT_FALSE(o.has_altitude);
     ASSERT_TRUE(o.sensor_relative->range_m.has_value());
@@ -280,7 +298,7 @@ TEST(MultiSourceTest, SelfReportsAndTracksAreConsistentWithTheirCovariance) {
   std::set<uint32_t> numbers;
   for (size_t i = 0; i < s.observations.size(); ++i) {
     const Observation& o = s.observations[i];
-    if (o.kind == ObservationKind::kDetection) continue;
+    if (o.kind == ObservationKind::kDetection || o.kind == ObservationKind::kSensorPoint) continue;
     const ObservationTruth& truth = s.observation_truth[i];
     ASSERT_GE(truth.target, 1);
     const Eigen::Vector2d e = HorizontalError(o, truth);
@@ -320,9 +338,90 @@ TEST(MultiSourceTest, SelfReportsAndTracksAreConsistentWithTheirCovariance) {
                  position["jpn-tracks"].second / factor, "jpn-tracks");
   ExpectMeanNees(velocity["jpn-tracks"].first, velocity["jpn-tracks"].second, 2,
                  velocity["jpn-tracks"].second / factor, "jpn-tracks velocity");
+  ExpectMeanNees(position["uav-klv"].first, position["uav-klv"].second, 2,
+                 position["uav-klv"].second, "uav-klv");
+  ExpectMeanNees(velocity["uav-klv"].first, velocity["uav-klv"].second, 2,
+                 velocity["uav-klv"].second, "uav-klv velocity");
+  // Every aircraft but the UAV (seen by its own feeds only) has a partner track.
   int aircraft = 0;
-  for (const TargetInfo& t : s.targets) aircraft += t.domain == Domain::kAir ? 1 : 0;
+  for (const TargetInfo& t : s.targets) {
+    aircraft += t.domain == Domain::kAir && t.id != s.uavs[0].target ? 1 : 0;
+  }
   EXPECT_EQ(static_cast<int>(track_number.size()), aircraft);
+}
+
+// The UAV's feeds (multisource.h UavDescription): a KLV packet's six observations share data
+// and arrival time and are adjacent; the platform orbits at 7,600 m; the frame centre is near
+// the stared-at vehicle and the footprint surrounds it; GMTI detections are of ground vehicles,
+// moving along the line of sight at least at the MDV, inside the dwell area; no other source
+// sees the UAV or the vehicles.
+TEST(MultiSourceTest, UavFeeds) {
+  const MultiSourceScenario& s = Small();
+  ASSERT_EQ(s.uavs.size(), 1u);
+  const UavDescription& uav = s.uavs[0];
+  size_t klv_packets = 0;
+  size_t detections = 0;
+  for (size_t i = 0; i < s.observations.size(); ++i) {
+    const Observation& o = s.observations[i];
+    const ObservationTruth& truth = s.observation_truth[i];
+    if (o.source != uav.klv_source && o.source != uav.gmti_source) {
+      EXPECT_LT(truth.target, uav.target) << "observation " << o.id << " of " << o.source;
+      continue;
+    }
+    EXPECT_EQ(o.label, *labels::Parse("SECRET//REL TO USA, JPN"));
+    if (o.source == uav.gmti_source) {
+      ++detections;
+      EXPECT_EQ(o.kind, ObservationKind::kDetection);
+      ASSERT_GT(truth.target, uav.target);
+      EXPECT_EQ(Target(s, truth.target).domain, Domain::kLand);
+      ASSERT_TRUE(o.sensor_relative && o.sensor_relative->range_rate_mps);
+      EXPECT_GE(std::abs(*o.sensor_relative->range_rate_mps),
+                uav.minimum_detectable_velocity_mps - 4 * uav.radial_velocity_sigma_mps);
+      Result<double> from_centre = geo::GeodesicDistance(uav.dwell_center, truth.position);
+      ASSERT_TRUE(from_centre.ok());
+      EXPECT_LE(*from_centre, uav.dwell_range_half_extent_m);
+      EXPECT_EQ(o.identity.category, "wheeled_vehicle_simulated");
+      continue;
+    }
+    // A KLV packet: the platform, then five sensor points (frame centre, corners 1-4).
+    if (o.kind != ObservationKind::kSelfReport) continue;
+    ++klv_packets;
+    ASSERT_LE(i + 6, s.observations.size());
+    EXPECT_EQ(truth.target, uav.target);
+    const Observation& centre = s.observations[i + 1];
+    EXPECT_EQ(centre.identity.category, "frame_center");
+    for (size_t k = i; k < i + 6; ++k) {
+      EXPECT_EQ(s.observations[k].source, uav.klv_source);
+      EXPECT_EQ(s.observations[k].time, o.time);
+      EXPECT_EQ(s.arrival[k], s.arrival[i]);
+      if (k > i) {
+        EXPECT_EQ(s.observations[k].kind, ObservationKind::kSensorPoint);
+        EXPECT_EQ(s.observation_truth[k].target, -1);
+      }
+    }
+    EXPECT_NEAR(o.position.altitude_m, 7600.0, 60.0);
+    Result<double> radius = geo::GeodesicDistance({31.45, 129.98, 0.0}, truth.position);
+    ASSERT_TRUE(radius.ok());
+    EXPECT_NEAR(*radius, 12000.0, 50.0);
+    // The frame centre lies inside its footprint's quadrilateral (corners clockwise).
+    Result<geo::LocalFrame> frame = geo::LocalFrame::Create(centre.position);
+    ASSERT_TRUE(frame.ok());
+    std::vector<Eigen::Vector2d> corners;
+    for (size_t k = i + 2; k < i + 6; ++k) {
+      EXPECT_EQ(s.observations[k].identity.category, "footprint_corner");
+      Result<geo::Enu> enu = frame->LlaToEnu(s.observations[k].position);
+      ASSERT_TRUE(enu.ok());
+      corners.push_back(enu->AsVector().head<2>());
+    }
+    for (size_t c = 0; c < 4; ++c) {
+      const Eigen::Vector2d a = corners[c];
+      const Eigen::Vector2d b = corners[(c + 1) % 4];
+      // Clockwise: the centre (origin) is to the right of every edge.
+      EXPECT_LT((b - a).x() * (-a).y() - (b - a).y() * (-a).x(), 0.0) << "edge " << c;
+    }
+  }
+  EXPECT_EQ(klv_packets, 601u);  // one a second over 600 s, both ends included
+  EXPECT_GT(detections, 300u);
 }
 
 TEST(MultiSourceTest, TruthIsSortedAndItsVelocityIsThePositionsDerivative) {
@@ -349,6 +448,13 @@ TEST(MultiSourceTest, TruthIsSortedAndItsVelocityIsThePositionsDerivative) {
       ASSERT_GE(speed, 3.0 - 1e-9);
       ASSERT_LE(speed, 10.0 + 1e-9);
       ASSERT_EQ(t.position.altitude_m, 0.0);
+    } else if (info.domain == Domain::kLand) {
+      ASSERT_GE(speed, 8.0 - 1e-9);
+      ASSERT_LE(speed, 15.0 + 1e-9);
+      ASSERT_EQ(t.position.altitude_m, 0.0);
+    } else if (t.target == s.uavs[0].target) {
+      ASSERT_NEAR(speed, 90.0, 1e-9);
+      ASSERT_NEAR(t.position.altitude_m, 7600.0, 1e-6);
     } else {
       ASSERT_GE(speed, 200.0 - 1e-9);
       ASSERT_LE(speed, 250.0 + 1e-9);
@@ -404,7 +510,7 @@ TEST(MultiSourceTest, CoverageGivesTheIntendedOverlaps) {
       if (by.contains("ais") && radar) ++ais_and_radar;
       if (!t.transmits && radar) ++dark_radar_only;
       if ((by.contains("us-only") || by.contains("jpn-only")) && !shared_radar) ++only_national;
-    } else {
+    } else if (t.domain == Domain::kAir && t.id != s.uavs[0].target) {
       ++aircraft;
       if (by.contains("jpn-tracks") && shared_radar && (by.contains("adsb") || !t.transmits)) {
         ++aircraft_all;

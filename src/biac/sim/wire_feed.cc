@@ -18,6 +18,11 @@
 #include "biac/formats/asterix/spec.h"
 #include "biac/formats/cot/event.h"
 #include "biac/formats/cot/xml.h"
+#include "biac/formats/gmti/encoder.h"
+#include "biac/formats/klv/encode.h"
+#include "biac/formats/klv/ts_demux.h"
+#include "biac/formats/klv/ts_mux.h"
+#include "biac/geo/geodesic.h"
 #include "biac/geo/local_frame.h"
 
 namespace biac::sim {
@@ -331,6 +336,228 @@ Result<std::string> EncodeCot(const model::Observation& o, double period_s) {
   return out;
 }
 
+// ---- UAV: KLV in MPEG-2 TS, and STANAG 4607 ------------------------------------------------
+
+// ST 0601 in TS over UDP: 7 transport packets per datagram (7 x 188 = 1316 bytes, the usual
+// payload of TS over UDP/RTP: SMPTE 2022-2, and what fits a 1500-byte Ethernet MTU).
+constexpr size_t kTsPacketsPerDatagram = 7;
+constexpr int64_t kNanosPerMicro = 1000;
+constexpr int64_t kNanosPerMilli = 1'000'000;
+constexpr double kMetresPerKm = 1000.0;
+
+// STANAG 4607 packet header values (AEDP-7 edition 3, P1-P7): version "30" (edition 3),
+// nationality and classification system "US" (the UAV is a US asset), P4 2 (SECRET; the
+// node labels by configuration, this is the platform's own marking), P7 129 (exercise,
+// simulated: the feed is a simulation).
+constexpr std::string_view kGmtiVersion = "30";
+constexpr std::string_view kGmtiNation = "US";
+constexpr int64_t kGmtiClassificationSecret = 2;
+constexpr int64_t kGmtiExerciseSimulated = 129;
+constexpr int64_t kGmtiMissionId = 1;
+constexpr int64_t kGmtiJobId = 1;
+constexpr std::string_view kGmtiFlightPlan = "ORBIT-WEST";
+constexpr uint16_t kMaxRevisitIndex = 0xFFFF;
+
+const UavDescription* FindUav(const MultiSourceScenario& scenario, const std::string& source,
+                              bool klv) {
+  for (const UavDescription& u : scenario.uavs) {
+    if ((klv ? u.klv_source : u.gmti_source) == source) return &u;
+  }
+  return nullptr;
+}
+
+// One record's observations: [begin, end) of scenario.observations with one source and one
+// data time (the simulator makes them adjacent, multisource.h).
+size_t GroupEnd(const MultiSourceScenario& scenario, size_t begin) {
+  const model::Observation& first = scenario.observations[begin];
+  size_t end = begin + 1;
+  while (end < scenario.observations.size() && scenario.observations[end].source == first.source &&
+         scenario.observations[end].time == first.time) {
+    ++end;
+  }
+  return end;
+}
+
+struct UavCivilDate {
+  int year;
+  unsigned month, day;
+  int64_t midnight_nanos;
+};
+
+// The UTC date of a time (H. Hinnant's civil_from_days).
+UavCivilDate DateOf(Timestamp t) {
+  int64_t days = t.nanos() / kNanosPerDay;
+  if (t.nanos() % kNanosPerDay < 0) --days;
+  const int64_t midnight = days * kNanosPerDay;
+  days += 719468;  // days from 0000-03-01 to 1970-01-01
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  const int year = static_cast<int>(yoe) + static_cast<int>(era) * 400 + (month <= 2 ? 1 : 0);
+  return {year, month, day, midnight};
+}
+
+Result<std::string> EncodeKlvTs(const UavDescription& uav,
+                                std::span<const model::Observation> group,
+                                formats::klv::TsMuxer& mux) {
+  const model::Observation* platform = nullptr;
+  const model::Observation* centre = nullptr;
+  std::vector<const model::Observation*> corners;
+  for (const model::Observation& o : group) {
+    if (o.kind == model::ObservationKind::kSelfReport) {
+      platform = &o;
+    } else if (o.identity.category == "frame_center") {
+      centre = &o;
+    } else {
+      corners.push_back(&o);
+    }
+  }
+  const std::string place = platform ? ObservationPlace(*platform) : ObservationPlace(group[0]);
+  if (platform == nullptr || centre == nullptr || corners.size() != 4 || !centre->sensor_relative) {
+    return InvalidArgument(place +
+                           ": a KLV packet needs a platform report, a frame centre with "
+                           "its sensor geometry and four corners");
+  }
+  formats::klv::UasMetadata m;
+  m.precision_time_stamp_us = static_cast<uint64_t>(platform->time.nanos() / kNanosPerMicro);
+  m.mission_id = uav.mission_id;
+  m.platform_tail_number = uav.tail_number;
+  m.platform_designation = uav.designation;
+  m.image_source_sensor = uav.image_sensor;
+  m.platform_call_sign = uav.call_sign;
+  const Eigen::Vector3d v = platform->velocity_enu.value_or(Eigen::Vector3d::Zero());
+  const double heading = Wrap360(std::atan2(v.x(), v.y()) / kDegToRad);
+  m.platform_heading_deg = heading;
+  m.platform_pitch_deg = 0.0;
+  m.platform_roll_deg = uav.bank_deg;
+  m.sensor_latitude_deg = platform->position.latitude_deg;
+  m.sensor_longitude_deg = platform->position.longitude_deg;
+  // The simulator has no geoid: its heights serve as both ellipsoid heights (tags 75, 78,
+  // which the node's mapping prefers) and heights above mean sea level (tags 15, 25).
+  m.sensor_true_altitude_m = platform->position.altitude_m;
+  m.sensor_ellipsoid_height_m = platform->position.altitude_m;
+  m.sensor_horizontal_fov_deg = uav.horizontal_fov_deg;
+  m.sensor_vertical_fov_deg = uav.vertical_fov_deg;
+  const model::SensorRelative& look = *centre->sensor_relative;
+  m.sensor_relative_azimuth_deg = Wrap360(look.azimuth_deg.value_or(heading) - heading);
+  m.sensor_relative_elevation_deg = look.elevation_deg.value_or(0.0);
+  m.slant_range_m = look.range_m.value_or(0.0);
+  m.target_width_m =
+      2.0 * look.range_m.value_or(0.0) * std::tan(0.5 * uav.horizontal_fov_deg * kDegToRad);
+  m.frame_center_latitude_deg = centre->position.latitude_deg;
+  m.frame_center_longitude_deg = centre->position.longitude_deg;
+  m.frame_center_elevation_m = centre->position.altitude_m;
+  m.frame_center_hae_m = centre->position.altitude_m;
+  for (size_t c = 0; c < corners.size(); ++c) {
+    m.offset_corner_deg[2 * c] = corners[c]->position.latitude_deg - centre->position.latitude_deg;
+    m.offset_corner_deg[2 * c + 1] =
+        corners[c]->position.longitude_deg - centre->position.longitude_deg;
+  }
+  m.sensor_north_velocity_mps = v.y();
+  m.sensor_east_velocity_mps = v.x();
+  std::vector<uint8_t> klv;
+  if (const Status s = formats::klv::EncodeUasPacket(m, klv); !s.ok()) {
+    return InvalidArgument(place + ": " + s.message());
+  }
+  std::vector<uint8_t> ts;
+  ts.reserve(kTsPacketsPerDatagram * formats::klv::kTsPacketSize);
+  mux.AppendTables(ts);
+  const uint64_t pts = formats::klv::PtsFromMicros(*m.precision_time_stamp_us);
+  if (formats::klv::TsMuxer::PesPacketCount(klv.size(), true) + 2 > kTsPacketsPerDatagram) {
+    return InvalidArgument(place + ": a KLV packet of " + std::to_string(klv.size()) +
+                           " bytes does not fit one datagram");
+  }
+  BIAC_RETURN_IF_ERROR(mux.AppendKlv(klv, pts, ts));
+  mux.PadWithNullPackets(kTsPacketsPerDatagram, ts);
+  return Bytes(ts);
+}
+
+Result<double> SlantRange(const geo::Lla& sensor, const geo::Lla& point) {
+  BIAC_ASSIGN_OR_RETURN(const geo::LocalFrame frame, geo::LocalFrame::Create(point));
+  BIAC_ASSIGN_OR_RETURN(const geo::Enu enu, frame.LlaToEnu(sensor));
+  return enu.AsVector().norm();
+}
+
+Result<std::string> EncodeGmti(const UavDescription& uav, std::span<const model::Observation> group,
+                               uint16_t revisit) {
+  namespace g = formats::gmti;
+  const model::Observation& first = group[0];
+  if (!first.sensor_relative) {
+    return InvalidArgument(ObservationPlace(first) + ": a GMTI report without its sensor position");
+  }
+  const UavCivilDate date = DateOf(first.time);
+  g::PacketHeader header;
+  header.SetText(g::packet_header::kVersion, kGmtiVersion);
+  header.SetText(g::packet_header::kNationality, kGmtiNation);
+  header.SetRaw(g::packet_header::kClassification, kGmtiClassificationSecret);
+  header.SetText(g::packet_header::kClassSystem, kGmtiNation);
+  header.SetRaw(g::packet_header::kExerciseIndicator, kGmtiExerciseSimulated);
+  header.SetText(g::packet_header::kPlatformId, uav.tail_number);
+  header.SetRaw(g::packet_header::kMissionId, kGmtiMissionId);
+  header.SetRaw(g::packet_header::kJobId, kGmtiJobId);
+  g::MissionSegment mission;
+  mission.SetText(g::mission::kMissionPlan, uav.mission_id);
+  mission.SetText(g::mission::kFlightPlan, kGmtiFlightPlan);
+  mission.SetRaw(g::mission::kPlatformType, uav.gmti_platform_type);
+  mission.SetText(g::mission::kPlatformConfig, uav.designation);
+  mission.SetRaw(g::mission::kYear, date.year);
+  mission.SetRaw(g::mission::kMonth, date.month);
+  mission.SetRaw(g::mission::kDay, date.day);
+
+  g::DwellSegment dwell;
+  const geo::Lla& sensor = first.sensor_relative->sensor_position;
+  dwell.SetRaw(g::DwellField::kRevisitIndex, revisit);
+  dwell.SetRaw(g::DwellField::kDwellIndex, 0);
+  dwell.SetRaw(g::DwellField::kLastDwellOfRevisit, 1);
+  dwell.SetRaw(g::DwellField::kDwellTime,
+               (first.time.nanos() - date.midnight_nanos) / kNanosPerMilli);
+  dwell.SetValue(g::DwellField::kSensorLat, sensor.latitude_deg);
+  dwell.SetValue(g::DwellField::kSensorLon, Wrap360(sensor.longitude_deg));
+  dwell.SetValue(g::DwellField::kSensorAlt, sensor.altitude_m);
+  dwell.SetValue(g::DwellField::kDwellCenterLat, uav.dwell_center.latitude_deg);
+  dwell.SetValue(g::DwellField::kDwellCenterLon, Wrap360(uav.dwell_center.longitude_deg));
+  dwell.SetValue(g::DwellField::kRangeHalfExtent, uav.dwell_range_half_extent_m / kMetresPerKm);
+  dwell.SetValue(g::DwellField::kAngleHalfExtent, uav.dwell_angle_half_extent_deg);
+  dwell.SetValue(g::DwellField::kMinimumDetectableVelocity, uav.minimum_detectable_velocity_mps);
+  for (g::TargetField f :
+       {g::TargetField::kMtiReportIndex, g::TargetField::kHiResLat, g::TargetField::kHiResLon,
+        g::TargetField::kGeodeticHeight, g::TargetField::kVelocityLos,
+        g::TargetField::kClassification, g::TargetField::kSlantRangeUncertainty,
+        g::TargetField::kCrossRangeUncertainty, g::TargetField::kHeightUncertainty,
+        g::TargetField::kRadialVelocityUncertainty}) {
+    dwell.existence_mask |= g::MaskBit(f);
+  }
+  dwell.reports.resize(group.size());
+  for (size_t i = 0; i < group.size(); ++i) {
+    const model::Observation& o = group[i];
+    if (!o.sensor_relative || !o.sensor_relative->range_rate_mps) {
+      return InvalidArgument(ObservationPlace(o) + ": a GMTI report without its radial speed");
+    }
+    BIAC_ASSIGN_OR_RETURN(const double slant, SlantRange(sensor, o.position));
+    g::TargetReport& r = dwell.reports[i];
+    r.SetRaw(g::TargetField::kMtiReportIndex, static_cast<int64_t>(i));
+    r.SetValue(g::TargetField::kHiResLat, o.position.latitude_deg);
+    r.SetValue(g::TargetField::kHiResLon, Wrap360(o.position.longitude_deg));
+    r.SetValue(g::TargetField::kGeodeticHeight, o.position.altitude_m);
+    r.SetValue(g::TargetField::kVelocityLos, *o.sensor_relative->range_rate_mps);
+    r.SetRaw(g::TargetField::kClassification, uav.gmti_classification);
+    r.SetValue(g::TargetField::kSlantRangeUncertainty, uav.slant_range_sigma_m);
+    r.SetValue(g::TargetField::kCrossRangeUncertainty,
+               slant * uav.cross_range_sigma_deg * kDegToRad);
+    r.SetValue(g::TargetField::kHeightUncertainty, uav.height_sigma_m);
+    r.SetValue(g::TargetField::kRadialVelocityUncertainty, uav.radial_velocity_sigma_mps);
+  }
+  const std::vector<g::Segment> segments{mission, std::move(dwell)};
+  Result<std::vector<uint8_t>> packet = g::EncodePacket(header, segments);
+  if (!packet.ok())
+    return InvalidArgument(ObservationPlace(first) + ": " + packet.status().message());
+  return Bytes(*packet);
+}
+
 }  // namespace
 
 std::string_view WireFormatName(WireFormat format) {
@@ -354,9 +581,9 @@ std::string_view WireFormatName(WireFormat format) {
 }
 
 Result<WireFormat> ParseWireFormat(std::string_view name) {
-  for (WireFormat f : {WireFormat::kAisNmea, WireFormat::kBeast, WireFormat::kSbs,
-                       WireFormat::kAsterix, WireFormat::kCot, WireFormat::kKlvTs,
-                       WireFormat::kGmti}) {
+  for (WireFormat f :
+       {WireFormat::kAisNmea, WireFormat::kBeast, WireFormat::kSbs, WireFormat::kAsterix,
+        WireFormat::kCot, WireFormat::kKlvTs, WireFormat::kGmti}) {
     if (WireFormatName(f) == name) return f;
   }
   return InvalidArgument("wire format '" + std::string(name) +
@@ -485,7 +712,13 @@ Result<std::vector<WireSourceConfig>> WireSources(const MultiSourceScenario& sce
     const model::Observation* o = it == first.end() ? nullptr : it->second;
     if (o != nullptr) c.sensor = o->sensor;
     const bool plots = s.observation_kind == model::ObservationKind::kDetection;
-    if (s.kind == model::SourceKind::kAis) {
+    if (s.kind == model::SourceKind::kKlv) {
+      c.format = WireFormat::kKlvTs;
+      c.transport = WireTransport::kUdp;
+    } else if (s.kind == model::SourceKind::kGmti) {
+      c.format = WireFormat::kGmti;
+      c.transport = WireTransport::kTcp;
+    } else if (s.kind == model::SourceKind::kAis) {
       c.format = WireFormat::kAisNmea;
       c.transport = WireTransport::kUdp;
     } else if (s.kind == model::SourceKind::kAdsb) {
@@ -533,8 +766,11 @@ Result<WireFeed> BuildWireFeed(const MultiSourceScenario& scenario,
 
   AisState ais;
   AdsbState adsb;
+  std::unordered_map<std::string, formats::klv::TsMuxer> muxers;
+  std::unordered_map<std::string, uint16_t> revisits;
   feed.records.reserve(scenario.observations.size() * 2);
   feed.observation_index.reserve(scenario.observations.size() * 2);
+  feed.observation_count.reserve(scenario.observations.size() * 2);
   for (size_t i = 0; i < scenario.observations.size(); ++i) {
     const model::Observation& o = scenario.observations[i];
     const Timestamp send = scenario.arrival[i];
@@ -544,6 +780,7 @@ Result<WireFeed> BuildWireFeed(const MultiSourceScenario& scenario,
       return InvalidArgument(ObservationPlace(o) + ": source not in the scenario's sources");
     }
     const WireSourceConfig& c = feed.sources[it->second];
+    const size_t records_before = feed.records.size();
     switch (c.format) {
       case WireFormat::kAisNmea:
         BIAC_RETURN_IF_ERROR(EncodeAis(o, send, index, options, ais, feed));
@@ -571,9 +808,38 @@ Result<WireFeed> BuildWireFeed(const MultiSourceScenario& scenario,
       case WireFormat::kSbs:
         return InvalidArgument(ObservationPlace(o) + ": the simulator does not write SBS");
       case WireFormat::kKlvTs:
-      case WireFormat::kGmti:
-        return InvalidArgument(ObservationPlace(o) + ": the simulator does not write " +
-                               std::string(WireFormatName(c.format)) + " yet");
+      case WireFormat::kGmti: {
+        const bool klv = c.format == WireFormat::kKlvTs;
+        const UavDescription* uav = FindUav(scenario, o.source, klv);
+        if (uav == nullptr) {
+          return InvalidArgument(ObservationPlace(o) + ": no UAV of the scenario has this feed");
+        }
+        const size_t end = GroupEnd(scenario, i);
+        const std::span<const model::Observation> group(scenario.observations.data() + i, end - i);
+        Result<std::string> bytes = [&]() -> Result<std::string> {
+          if (!klv) {
+            uint16_t& revisit = revisits[o.source];
+            const uint16_t this_revisit = revisit;
+            revisit = static_cast<uint16_t>((revisit + 1) % (kMaxRevisitIndex + 1));
+            return EncodeGmti(*uav, group, this_revisit);
+          }
+          auto mux = muxers.find(o.source);
+          if (mux == muxers.end()) {
+            BIAC_ASSIGN_OR_RETURN(formats::klv::TsMuxer m, formats::klv::TsMuxer::Create());
+            mux = muxers.emplace(o.source, std::move(m)).first;
+          }
+          return EncodeKlvTs(*uav, group, mux->second);
+        }();
+        if (!bytes.ok()) return bytes.status();
+        feed.records.push_back({send, o.source, c.format, std::move(*bytes)});
+        feed.observation_index.push_back(index);
+        feed.observation_count.push_back(static_cast<uint32_t>(end - i));
+        i = end - 1;
+        continue;
+      }
+    }
+    for (size_t r = records_before; r < feed.records.size(); ++r) {
+      feed.observation_count.push_back(feed.observation_index[r] >= 0 ? 1 : 0);
     }
   }
   return feed;

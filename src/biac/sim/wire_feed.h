@@ -16,6 +16,11 @@
 //   system tracks (kPartner,         kAsterix      UDP         CAT062 (track number kept), or
 //     "jpn-tracks")                                            kCot with partner_tracks_as_cot
 //   other self reports               kCot          TCP         one <event> document
+//   kKlv ("uav-klv")                 kKlvTs        UDP         7 TS packets (1316 bytes):
+//                                                              PAT, PMT, the PES of one ST 0601
+//                                                              packet, null packets
+//   kGmti ("uav-gmti")               kGmti         TCP         one STANAG 4607 packet: mission
+//                                                              segment, one dwell
 // kSbs is a format the node reads (FeedDecoder) but the scenario does not produce.
 //
 // What the wire carries, per format (the details are in the encoders' headers):
@@ -51,6 +56,21 @@
 // - CoT: an <event> per observation, type a-u-A (unknown air) or a-u-S, how "m-f" (fused:
 //   a system track), uid "<source>-<track number>", point with ce/le from the covariance,
 //   <track> with course and speed; no security marking (the node labels by configuration).
+//
+// - KLV (MISB ST 0601.17 in MPEG-2 TS, formats/klv/encode.h, ts_mux.h): one packet per
+//   KLV period from the UAV's six observations of that time (multisource.h UavDescription):
+//   time stamp, mission id, tail number, designation, image sensor, call sign, platform
+//   heading (from the velocity), pitch 0, roll (the orbit's bank), sensor latitude, longitude,
+//   height (as tag 15 and tag 75: the simulator has no geoid), FOVs, sensor-relative azimuth
+//   and elevation, slant range, target width, frame centre (tags 23-25 and 78), the four
+//   corners as offsets (26-33), north and east velocity, version 17, checksum. Every datagram
+//   repeats the PAT and PMT, so a listener can join at any datagram.
+// - GMTI (STANAG 4607 edition 3, formats/gmti/encoder.h): one packet per dwell with
+//   detections: header (platform id = tail number, P4 SECRET, P7 exercise/simulated), a
+//   mission segment (reference date = the dwell's UTC date, platform type MQ-9), and the dwell
+//   (time in ms of that day, sensor position, dwell area, MDV) whose reports carry hi-res
+//   position, geodetic height, line-of-sight velocity, classification and their own
+//   slant-range, cross-range, height and radial-velocity sigmas.
 //
 // Observations always get source and label from the listener configuration; nothing on the
 // wire names either.
@@ -133,8 +153,13 @@ struct WireFeed {
   std::vector<WireRecord> records;        // by send_time; ties keep the scenario's order
   // For each record, the index (into scenario.observations) of the observation it carries,
   // or -1 for records that carry no observation by themselves (AIS static data, ADS-B
-  // velocity, identification, status and the priming CPR frame).
+  // velocity, identification, status and the priming CPR frame). A record that carries
+  // several (a KLV packet: the platform and five sensor points; a GMTI dwell: its reports)
+  // has the index of the first; they are adjacent in scenario.observations.
   std::vector<int64_t> observation_index;
+  // For each record, how many observations it carries from observation_index on: 0 for -1,
+  // 1 for most, 6 for a KLV packet, the report count for a GMTI dwell.
+  std::vector<uint32_t> observation_count;
 };
 
 // The whole scenario on the wire. Errors: a value that does not fit its field (names the

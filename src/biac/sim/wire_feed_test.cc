@@ -2,15 +2,24 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
+#include <variant>
 
 #include "biac/formats/ais/nmea.h"
 #include "biac/formats/asterix/observations.h"
 #include "biac/formats/asterix/record.h"
 #include "biac/formats/asterix/spec.h"
 #include "biac/formats/cot/xml.h"
+#include "biac/formats/gmti/decoder.h"
+#include "biac/formats/gmti/observations.h"
+#include "biac/formats/klv/observations.h"
+#include "biac/formats/klv/st0601.h"
+#include "biac/formats/klv/ts_demux.h"
 #include "biac/geo/geodesic.h"
 #include "biac/sim/multisource.h"
 
@@ -31,7 +40,12 @@ TEST(WireSources, MapsEverySourceOfTheBilateralScenario) {
   ASSERT_TRUE(sources.ok()) << sources.error().message();
   std::map<std::string, WireSourceConfig> by_id;
   for (const WireSourceConfig& c : *sources) by_id[c.source] = c;
-  ASSERT_EQ(by_id.size(), 7u);
+  ASSERT_EQ(by_id.size(), 9u);
+  EXPECT_EQ(by_id["uav-klv"].format, WireFormat::kKlvTs);
+  EXPECT_EQ(by_id["uav-klv"].transport, WireTransport::kUdp);
+  EXPECT_EQ(by_id["uav-gmti"].format, WireFormat::kGmti);
+  EXPECT_EQ(by_id["uav-gmti"].transport, WireTransport::kTcp);
+  EXPECT_EQ(by_id["uav-gmti"].label_text, "SECRET//REL TO USA, JPN");
   EXPECT_EQ(by_id["ais"].format, WireFormat::kAisNmea);
   EXPECT_EQ(by_id["ais"].transport, WireTransport::kUdp);
   EXPECT_EQ(by_id["adsb"].format, WireFormat::kBeast);
@@ -63,8 +77,9 @@ TEST(WireSources, MapsEverySourceOfTheBilateralScenario) {
 }
 
 TEST(WireFormat, NamesRoundTrip) {
-  for (WireFormat f : {WireFormat::kAisNmea, WireFormat::kBeast, WireFormat::kSbs,
-                       WireFormat::kAsterix, WireFormat::kCot}) {
+  for (WireFormat f :
+       {WireFormat::kAisNmea, WireFormat::kBeast, WireFormat::kSbs, WireFormat::kAsterix,
+        WireFormat::kCot, WireFormat::kKlvTs, WireFormat::kGmti}) {
     Result<WireFormat> parsed = ParseWireFormat(WireFormatName(f));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, f);
@@ -76,6 +91,18 @@ TEST(WireFeed, RecordsAreFramedAndInSendOrder) {
   Result<WireFeed> feed = BuildWireFeed(Small());
   ASSERT_TRUE(feed.ok()) << feed.error().message();
   ASSERT_EQ(feed->records.size(), feed->observation_index.size());
+  ASSERT_EQ(feed->records.size(), feed->observation_count.size());
+  // Every observation is carried by exactly one record.
+  std::vector<int> carried(Small().observations.size(), 0);
+  for (size_t i = 0; i < feed->records.size(); ++i) {
+    const int64_t index = feed->observation_index[i];
+    EXPECT_EQ(index < 0, feed->observation_count[i] == 0) << i;
+    for (uint32_t k = 0; index >= 0 && k < feed->observation_count[i]; ++k) {
+      ++carried[static_cast<size_t>(index) + k];
+    }
+  }
+  EXPECT_EQ(std::count(carried.begin(), carried.end(), 1),
+            static_cast<std::ptrdiff_t>(carried.size()));
   std::map<WireFormat, size_t> counts;
   for (size_t i = 0; i < feed->records.size(); ++i) {
     const WireRecord& r = feed->records[i];
@@ -103,6 +130,23 @@ TEST(WireFeed, RecordsAreFramedAndInSendOrder) {
         EXPECT_TRUE(r.bytes[0] == 48 || r.bytes[0] == 62);
         break;
       }
+      case WireFormat::kKlvTs:
+        ASSERT_EQ(r.bytes.size(), 7u * formats::klv::kTsPacketSize);
+        for (size_t p = 0; p < 7; ++p) {
+          EXPECT_EQ(static_cast<uint8_t>(r.bytes[p * formats::klv::kTsPacketSize]), 0x47);
+        }
+        EXPECT_EQ(feed->observation_count[i], 6u);
+        break;
+      case WireFormat::kGmti: {
+        ASSERT_GE(r.bytes.size(), 32u);
+        const size_t size =
+            static_cast<uint8_t>(r.bytes[2]) << 24 | static_cast<uint8_t>(r.bytes[3]) << 16 |
+            static_cast<uint8_t>(r.bytes[4]) << 8 | static_cast<uint8_t>(r.bytes[5]);
+        EXPECT_EQ(size, r.bytes.size());  // P2 packet size
+        EXPECT_EQ(r.bytes.substr(0, 2), "30");
+        EXPECT_GE(feed->observation_count[i], 1u);
+        break;
+      }
       default:
         ADD_FAILURE() << "unexpected format " << WireFormatName(r.format);
     }
@@ -110,6 +154,116 @@ TEST(WireFeed, RecordsAreFramedAndInSendOrder) {
   EXPECT_GT(counts[WireFormat::kAisNmea], 0u);
   EXPECT_GT(counts[WireFormat::kBeast], 0u);
   EXPECT_GT(counts[WireFormat::kAsterix], 0u);
+  EXPECT_EQ(counts[WireFormat::kKlvTs], 601u);  // 1 Hz over 600 s
+  EXPECT_GT(counts[WireFormat::kGmti], 100u);   // a dwell every 4 s, most with detections
+}
+
+std::span<const uint8_t> AsBytes(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+double Distance(const geo::Lla& a, const geo::Lla& b) {
+  Result<geo::GeodesicInverseSolution> line = geo::GeodesicInverse(a, b);
+  EXPECT_TRUE(line.ok());
+  return line.ok() ? line->distance_m : 1e9;
+}
+
+// The KLV datagrams through the formats' own decoders (ts_demux, st0601, the observation
+// mapping): one ST 0601 packet each, checksum verified, continuity unbroken across datagrams,
+// and the six observations of the scenario back within the tags' resolution.
+TEST(WireFeed, KlvDatagramsDecodeToTheScenariosObservations) {
+  Result<WireFeed> feed = BuildWireFeed(Small());
+  ASSERT_TRUE(feed.ok()) << feed.error().message();
+  std::string stream;
+  auto packet = std::make_unique<formats::klv::UasPacket>();
+  formats::klv::ObservationOptions options;
+  options.source.id = "uav-klv";
+  size_t checked = 0;
+  for (size_t i = 0; i < feed->records.size(); ++i) {
+    const WireRecord& r = feed->records[i];
+    if (r.format != WireFormat::kKlvTs) continue;
+    stream += r.bytes;
+    const formats::klv::TsKlvResult ts = formats::klv::ExtractKlvFromTs(AsBytes(r.bytes));
+    ASSERT_TRUE(ts.problems.empty()) << ts.problems.front().reason;
+    ASSERT_EQ(ts.units.size(), 1u);
+    ASSERT_TRUE(formats::klv::DecodeUasPacket(ts.units[0].bytes, *packet).ok());
+    EXPECT_EQ(packet->checksum, formats::klv::ChecksumStatus::kVerified);
+    std::vector<model::Observation> out;
+    ASSERT_TRUE(formats::klv::AppendObservations(*packet, options, out).ok());
+    ASSERT_EQ(out.size(), 6u);
+    // The decoder's order is the scenario's: platform, frame centre, corners 1-4.
+    const size_t first = static_cast<size_t>(feed->observation_index[i]);
+    for (size_t k = 0; k < 6; ++k) {
+      const model::Observation& w = Small().observations[first + k];
+      EXPECT_EQ(out[k].time, w.time);
+      EXPECT_EQ(out[k].kind, w.kind);
+      EXPECT_LT(Distance(out[k].position, w.position), 0.5) << "observation " << w.id;
+      EXPECT_NEAR(out[k].position.altitude_m, w.position.altitude_m, 0.2);
+      EXPECT_EQ(out[k].identity.uid, w.identity.uid);
+    }
+    ASSERT_TRUE(out[0].velocity_enu.has_value());
+    const model::Observation& platform = Small().observations[first];
+    EXPECT_NEAR(out[0].velocity_enu->x(), platform.velocity_enu->x(), 0.01);
+    EXPECT_NEAR(out[0].velocity_enu->y(), platform.velocity_enu->y(), 0.01);
+    EXPECT_EQ(out[0].identity.callsign, platform.identity.callsign);
+    EXPECT_EQ(out[0].identity.name, "MQ-9");
+    ++checked;
+  }
+  EXPECT_EQ(checked, 601u);
+  // The datagrams back to back are one transport stream without a continuity error.
+  const formats::klv::TsKlvResult all = formats::klv::ExtractKlvFromTs(AsBytes(stream));
+  EXPECT_TRUE(all.problems.empty());
+  EXPECT_EQ(all.units.size(), 601u);
+}
+
+// The GMTI packets through the STANAG 4607 decoder and its observation mapping: each dwell's
+// reports come back as the scenario's detections (positions within the hi-res fields' 1 cm,
+// radial speed within 1 cm/s, the time exact, the covariance from the reports' own sigmas).
+TEST(WireFeed, GmtiPacketsDecodeToTheScenariosDetections) {
+  Result<WireFeed> feed = BuildWireFeed(Small());
+  ASSERT_TRUE(feed.ok()) << feed.error().message();
+  formats::gmti::ObservationOptions options;
+  options.source.id = "uav-gmti";
+  size_t checked = 0;
+  for (size_t i = 0; i < feed->records.size(); ++i) {
+    const WireRecord& r = feed->records[i];
+    if (r.format != WireFormat::kGmti) continue;
+    Result<formats::gmti::Packet> packet = formats::gmti::DecodePacket(AsBytes(r.bytes));
+    ASSERT_TRUE(packet.ok()) << packet.error().message();
+    ASSERT_EQ(packet->segments.size(), 2u);
+    const auto* mission = std::get_if<formats::gmti::MissionSegment>(&packet->segments[0]);
+    const auto* dwell = std::get_if<formats::gmti::DwellSegment>(&packet->segments[1]);
+    ASSERT_TRUE(mission != nullptr && dwell != nullptr);
+    EXPECT_EQ(mission->Raw(formats::gmti::mission::kPlatformType), 36);  // MQ-9 Reaper
+    formats::gmti::DwellContext context;
+    context.header = &packet->header;
+    context.mission = mission;
+    std::vector<model::Observation> out;
+    ASSERT_TRUE(formats::gmti::AppendObservations(context, *dwell, options, out).ok());
+    ASSERT_EQ(out.size(), feed->observation_count[i]);
+    const size_t first = static_cast<size_t>(feed->observation_index[i]);
+    for (size_t k = 0; k < out.size(); ++k) {
+      const model::Observation& w = Small().observations[first + k];
+      EXPECT_EQ(out[k].time, w.time);
+      EXPECT_EQ(out[k].sensor, "MQ9-01");
+      EXPECT_LT(Distance(out[k].position, w.position), 0.02);
+      EXPECT_EQ(out[k].identity.category, w.identity.category);
+      ASSERT_TRUE(out[k].sensor_relative && out[k].sensor_relative->range_rate_mps);
+      EXPECT_NEAR(*out[k].sensor_relative->range_rate_mps, *w.sensor_relative->range_rate_mps,
+                  0.006);
+      EXPECT_LT(
+          Distance(out[k].sensor_relative->sensor_position, w.sensor_relative->sensor_position),
+          0.02);
+      // The decoder's covariance from D32.12-13 is the simulator's (cross range sent in dm),
+      // to the geometry: the simulator projects the errors at the true position, the decoder
+      // at the reported one (up to a few hundred metres away at 30-50 km): within 3 %.
+      const Eigen::Matrix2d want_cov = w.position_covariance.topLeftCorner<2, 2>();
+      const Eigen::Matrix2d got_cov = out[k].position_covariance.topLeftCorner<2, 2>();
+      EXPECT_LT((got_cov - want_cov).norm(), 0.03 * want_cov.norm()) << "observation " << w.id;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 300u);
 }
 
 TEST(WireFeed, PartnerTracksAsCotEvents) {

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <libpq-fe.h>
+#include <ostream>
 #include <random>
 #include <set>
 #include <signal.h>
@@ -20,6 +22,8 @@
 #include "biac/labels/label.h"
 #include "biac/model/picture_json.h"
 #include "biac/storage/observation_codec.h"
+#include "biac/storage/pg_fixture.h"
+#include "biac/storage/postgres_store.h"
 
 namespace biac::storage {
 namespace {
@@ -41,20 +45,6 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-StoreOptions Options(const std::string& path) {
-  StoreOptions options;
-  options.path = path;
-  options.commit_interval = milliseconds(5);
-  options.retention_hours = 0;
-  return options;
-}
-
-std::unique_ptr<Store> MustOpen(const StoreOptions& options) {
-  Result<std::unique_ptr<Store>> store = OpenSqlite(options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
 
 labels::Label MustParse(std::string_view text) {
   Result<labels::Label> label = labels::Parse(text);
@@ -97,11 +87,123 @@ model::FusedTrack MakeTrack(uint64_t id, Timestamp time, double lat, double lon)
   return t;
 }
 
+// --- the two backends ------------------------------------------------------------------------
+// Every store test runs on both: SQLite (a file in a temporary directory) and PostgreSQL (a
+// fresh database on the test server of pg_fixture.h; skipped, with the reason, when the
+// PostgreSQL binaries are absent). Options() are SQLite's; Open() maps them onto
+// PostgresOptions with PostgresOptionsFrom, as the node does.
+
+enum class Backend { kSqlite, kPostgres };
+void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "SQLite" : "PostgreSQL");
+}
+
+// Holds the store's tables from another session, so the writer cannot commit: SQLite's write
+// lock (BEGIN IMMEDIATE), or PostgreSQL's EXCLUSIVE lock on the bulk tables (readers pass).
+class WriteBlocker {
+ public:
+  WriteBlocker(sqlite3* sqlite, PGconn* pg) : sqlite_(sqlite), pg_(pg) {}
+  ~WriteBlocker() { Release(); }
+  WriteBlocker(const WriteBlocker&) = delete;
+  WriteBlocker& operator=(const WriteBlocker&) = delete;
+  void Release() {
+    if (sqlite_ != nullptr) {
+      EXPECT_EQ(sqlite3_exec(sqlite_, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+      sqlite3_close(sqlite_);
+      sqlite_ = nullptr;
+    }
+    if (pg_ != nullptr) {
+      PQclear(PQexec(pg_, "COMMIT"));
+      PQfinish(pg_);
+      pg_ = nullptr;
+    }
+  }
+
+ private:
+  sqlite3* sqlite_;
+  PGconn* pg_;
+};
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() != Backend::kPostgres) return;
+    Result<pgtest::Server*> server = pgtest::SharedServer();
+    if (!server.ok()) GTEST_SKIP() << server.error().message();
+    server_ = *server;
+    Result<std::string> url = server_->CreateDatabase();
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    url_ = *url;
+  }
+
+  bool postgres() const { return GetParam() == Backend::kPostgres; }
+
+  StoreOptions Options() const {
+    StoreOptions options;
+    options.path = dir_.File("store.db");
+    options.commit_interval = milliseconds(5);
+    options.retention_hours = 0;
+    return options;
+  }
+
+  // What the store's messages name: the file, or the connection URI (it has no password).
+  std::string Where() const { return postgres() ? url_ : Options().path; }
+
+  Result<std::unique_ptr<Store>> Open(const StoreOptions& options) const {
+    if (!postgres()) return OpenSqlite(options);
+    return OpenPostgres(PostgresOptionsFrom(options, url_));
+  }
+
+  std::unique_ptr<Store> MustOpen(const StoreOptions& options) const {
+    Result<std::unique_ptr<Store>> store = Open(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  // The test database's name, from its URI "postgresql:///<name>?...".
+  std::string Database() const {
+    const size_t start = url_.find(":///") + 4;
+    return url_.substr(start, url_.find('?') - start);
+  }
+
+  // The first value of a query on the test database, through a connection of its own.
+  std::string PgQuery(std::string_view sql) const {
+    Result<std::string> value = server_->Query(Database(), sql);
+    EXPECT_TRUE(value.ok()) << value.status().ToString();
+    return value.ok() ? *value : std::string();
+  }
+
+  std::unique_ptr<WriteBlocker> BlockWriter() const {
+    if (!postgres()) {
+      sqlite3* db = nullptr;
+      EXPECT_EQ(sqlite3_open(Options().path.c_str(), &db), SQLITE_OK);
+      EXPECT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+      return std::make_unique<WriteBlocker>(db, nullptr);
+    }
+    PGconn* conn = PQconnectdb(url_.c_str());
+    EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    PGresult* r = PQexec(conn, "BEGIN; LOCK TABLE observations, track_current IN EXCLUSIVE MODE");
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+    PQclear(r);
+    return std::make_unique<WriteBlocker>(nullptr, conn);
+  }
+
+  TempDir dir_;
+  pgtest::Server* server_ = nullptr;
+  std::string url_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return std::string(info.param == Backend::kSqlite ? "Sqlite"
+                                                                             : "Postgres");
+                         });
+
 // --- observations ----------------------------------------------------------------------------
 
-TEST(SqliteStore, ObservationsRoundTripAndWatermark) {
-  TempDir dir;
-  auto store = MustOpen(Options(dir.File("store.db")));
+TEST_P(StoreTest, ObservationsRoundTripAndWatermark) {
+  auto store = MustOpen(Options());
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->committed_observation_id(), 0u);
   std::vector<model::Observation> batch;
@@ -153,9 +255,8 @@ TEST(SqliteStore, ObservationsRoundTripAndWatermark) {
   EXPECT_GE(stats.commits, 1u);
 }
 
-TEST(SqliteStore, ReopenResumesIdsAndKeepsData) {
-  TempDir dir;
-  const StoreOptions options = Options(dir.File("store.db"));
+TEST_P(StoreTest, ReopenResumesIdsAndKeepsData) {
+  const StoreOptions options = Options();
   {
     auto store = MustOpen(options);
     std::vector<model::Observation> batch = {MakeObservation(41, "a"), MakeObservation(42, "a")};
@@ -171,37 +272,61 @@ TEST(SqliteStore, ReopenResumesIdsAndKeepsData) {
   EXPECT_EQ(*store->MaxObservationId(), 42u);
 }
 
-TEST(SqliteStore, RefusesNewerSchemaAndForeignFiles) {
-  TempDir dir;
-  const std::string path = dir.File("store.db");
-  { auto store = MustOpen(Options(path)); }
+TEST_P(StoreTest, RefusesNewerSchemaAndForeignFiles) {
+  { auto store = MustOpen(Options()); }
+  if (postgres()) {
+    PgQuery("UPDATE biac_meta SET value = 7 WHERE key = 'schema_version'");
+    Result<std::unique_ptr<Store>> store = Open(Options());
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().message(),
+              url_ + ": schema version 7 is newer than this biac supports (1); use a newer biac");
+    // A database holding other tables.
+    Result<std::string> foreign = server_->CreateDatabase();
+    ASSERT_TRUE(foreign.ok()) << foreign.status().ToString();
+    url_ = *foreign;
+    PgQuery("CREATE TABLE t(x integer)");
+    store = Open(Options());
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().message(), url_ + ": not a biac store (1 tables and no biac_meta)");
+    // A database that does not exist: the message names the URI and the step.
+    const std::string missing = url_.substr(0, url_.find('?')) + "_missing" +
+                                url_.substr(url_.find('?'));
+    url_ = missing;
+    store = Open(Options());
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().message().rfind(missing + ": connect: ", 0), 0u)
+        << store.error().message();
+    return;
+  }
+  const std::string path = Options().path;
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 7", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  Result<std::unique_ptr<Store>> store = OpenSqlite(Options(path));
+  Result<std::unique_ptr<Store>> store = OpenSqlite(Options());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().message(),
             path + ": schema version 7 is newer than this biac supports (1); use a newer biac");
 
-  const std::string foreign = dir.File("other.db");
-  ASSERT_EQ(sqlite3_open(foreign.c_str(), &db), SQLITE_OK);
+  StoreOptions foreign = Options();
+  foreign.path = dir_.File("other.db");
+  ASSERT_EQ(sqlite3_open(foreign.path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  store = OpenSqlite(Options(foreign));
+  store = OpenSqlite(foreign);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.error().message().find("not a biac store"), std::string::npos);
 
-  store = OpenSqlite(Options(dir.File("missing-dir/store.db")));
+  StoreOptions missing = Options();
+  missing.path = dir_.File("missing-dir/store.db");
+  store = OpenSqlite(missing);
   ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.error().message().rfind(dir.File("missing-dir/store.db") + ": open: ", 0), 0u)
+  EXPECT_EQ(store.error().message().rfind(missing.path + ": open: ", 0), 0u)
       << store.error().message();
 }
 
-TEST(SqliteStore, WriteErrorsNameFileAndStatementAndAreRetried) {
-  TempDir dir;
-  const std::string path = dir.File("store.db");
-  auto store = MustOpen(Options(path));
+TEST_P(StoreTest, WriteErrorsNameFileAndStatementAndAreRetried) {
+  auto store = MustOpen(Options());
   // A duplicate id violates the primary key: the commit fails, is counted, and the
   // watermark stays where it was.
   std::vector<model::Observation> first = {MakeObservation(5, "a")};
@@ -210,8 +335,15 @@ TEST(SqliteStore, WriteErrorsNameFileAndStatementAndAreRetried) {
   store->AppendObservations(first, kT0);
   const Status flushed = store->Flush();
   ASSERT_FALSE(flushed.ok());
-  EXPECT_EQ(flushed.message(),
-            path + ": insert observation: UNIQUE constraint failed: observations.id");
+  if (postgres()) {
+    // The key is (id, arrival), in the arrival day's partition (2026-05-28).
+    EXPECT_EQ(flushed.message(), url_ +
+                                     ": copy observations: duplicate key value violates unique "
+                                     "constraint \"observations_p20260528_pkey\"");
+  } else {
+    EXPECT_EQ(flushed.message(),
+              Where() + ": insert observation: UNIQUE constraint failed: observations.id");
+  }
   EXPECT_EQ(store->committed_observation_id(), 5u);
   const StoreStats stats = store->stats();
   EXPECT_GE(stats.failed_commits, 1u);
@@ -223,9 +355,8 @@ TEST(SqliteStore, WriteErrorsNameFileAndStatementAndAreRetried) {
 
 // --- pictures --------------------------------------------------------------------------------
 
-TEST(SqliteStore, PictureRoundTripReplaceAndHistory) {
-  TempDir dir;
-  StoreOptions options = Options(dir.File("store.db"));
+TEST_P(StoreTest, PictureRoundTripReplaceAndHistory) {
+  StoreOptions options = Options();
   options.history_interval_s = 5;
   auto store = MustOpen(options);
   model::Picture p1{
@@ -286,9 +417,8 @@ TEST(SqliteStore, PictureRoundTripReplaceAndHistory) {
   EXPECT_GE(store->stats().track_rows, 9u);
 }
 
-TEST(SqliteStore, PictureSurvivesReopenAndViewsAreSeparate) {
-  TempDir dir;
-  const StoreOptions options = Options(dir.File("store.db"));
+TEST_P(StoreTest, PictureSurvivesReopenAndViewsAreSeparate) {
+  const StoreOptions options = Options();
   model::Picture usa{kT0, {MakeTrack(1, kT0, 26, 127), MakeTrack(2, kT0, 27, 128)}};
   model::Picture jpn{kT0, {MakeTrack(1, kT0, 35, 139)}};
   {
@@ -321,9 +451,8 @@ std::vector<uint64_t> BruteForceInBox(const model::Picture& p, double west, doub
   return ids;
 }
 
-TEST(SqliteStore, BoxQueryMatchesBruteForceIncludingAntimeridian) {
-  TempDir dir;
-  auto store = MustOpen(Options(dir.File("store.db")));
+TEST_P(StoreTest, BoxQueryMatchesBruteForceIncludingAntimeridian) {
+  auto store = MustOpen(Options());
   std::mt19937_64 rng(5);
   std::uniform_real_distribution<double> lat(-89.0, 89.0);
   std::uniform_real_distribution<double> lon(-180.0, 180.0);
@@ -362,6 +491,13 @@ TEST(SqliteStore, BoxQueryMatchesBruteForceIncludingAntimeridian) {
   };
   store->PutPicture("v", picture);
   ASSERT_TRUE(store->Flush().ok());
+  if (postgres()) {  // the GiST index on PostGIS boxes whenever the server has PostGIS
+    EXPECT_EQ(PgQuery("SELECT value FROM biac_meta WHERE key = 'postgis'"),
+              server_->has_postgis() ? "1" : "0");
+    EXPECT_EQ(PgQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                      "WHERE attrelid = 'track_current'::regclass AND attname = 'pos'"),
+              server_->has_postgis() ? "geometry(Polygon,4326)" : "box");
+  }
   check(picture);
   EXPECT_EQ(*store->CurrentInBox("v", 170, 9.99, -170, 10.01),
             (std::vector<uint64_t>{2000, 2001, 2002}));
@@ -382,9 +518,8 @@ TEST(SqliteStore, BoxQueryMatchesBruteForceIncludingAntimeridian) {
 
 // --- small tables ----------------------------------------------------------------------------
 
-TEST(SqliteStore, AccountsTokensAreasAlerts) {
-  TempDir dir;
-  auto store = MustOpen(Options(dir.File("store.db")));
+TEST_P(StoreTest, AccountsTokensAreasAlerts) {
+  auto store = MustOpen(Options());
   Store::AccountRow alice{"alice", "analyst", R"({"nation":"USA"})", "$argon2id$x", "", false};
   Store::AccountRow bob{"bob", "admin", "{}", "", "CN=bob", true};
   ASSERT_TRUE(store->PutAccount(bob).ok());
@@ -451,9 +586,8 @@ TEST(SqliteStore, AccountsTokensAreasAlerts) {
 
 // --- retention, concurrency, back-pressure ---------------------------------------------------
 
-TEST(SqliteStore, PruneRemovesOldObservationsAndHistoryOnly) {
-  TempDir dir;
-  StoreOptions options = Options(dir.File("store.db"));
+TEST_P(StoreTest, PruneRemovesOldObservationsAndHistoryOnly) {
+  StoreOptions options = Options();
   options.history_interval_s = 1;
   auto store = MustOpen(options);
   std::vector<model::Observation> old_batch, new_batch;
@@ -480,9 +614,77 @@ TEST(SqliteStore, PruneRemovesOldObservationsAndHistoryOnly) {
   EXPECT_EQ(store->CurrentPicture("v")->tracks.size(), 1u);  // the current table stays
 }
 
-TEST(SqliteStore, ConcurrentReadersWhileWriting) {
-  TempDir dir;
-  StoreOptions options = Options(dir.File("store.db"));
+TEST_P(StoreTest, PruneAcrossDaysDropsOlderDaysWhole) {
+  StoreOptions options = Options();
+  options.history_interval_s = 1;
+  auto store = MustOpen(options);
+  // kT0 is 2026-05-28 20:26:40 UTC: arrivals on 05-25, 05-27 (22:26) and 05-28.
+  const Timestamp day25 = kT0 - seconds(3 * 86400);
+  const Timestamp day27 = kT0 - seconds(86400) + seconds(7200);
+  std::vector<model::Observation> a, b, c;
+  for (uint64_t id = 1; id <= 10; ++id) a.push_back(MakeObservation(id, "a"));
+  for (uint64_t id = 11; id <= 15; ++id) b.push_back(MakeObservation(id, "b"));
+  for (uint64_t id = 16; id <= 20; ++id) c.push_back(MakeObservation(id, "c"));
+  store->AppendObservations(a, day25);
+  store->AppendObservations(b, day27);
+  store->AppendObservations(c, kT0);
+  for (const Timestamp t : {day25, day27, kT0}) {
+    store->PutPicture("v", {t, {MakeTrack(1, t, 26, 127)}});
+    ASSERT_TRUE(store->Flush().ok());  // written one by one, none replaced
+  }
+  EXPECT_EQ(store->History("v", 1, Timestamp(), kT0, 100)->size(), 3u);
+  if (postgres()) {
+    EXPECT_EQ(PgQuery("SELECT to_regclass('observations_p20260525') IS NOT NULL"), "t");
+  }
+  // The cutoff (05-27 21:26) is after every row of 05-25 and before 05-27's rows.
+  ASSERT_TRUE(store->PruneOlderThan(kT0 - seconds(86400) + seconds(3600)).ok());
+  EXPECT_EQ(*store->CountObservations("a"), 0u);
+  EXPECT_EQ(*store->CountObservations("b"), 5u);
+  EXPECT_EQ(*store->CountObservations(""), 10u);
+  EXPECT_EQ(*store->MaxObservationId(), 20u);
+  EXPECT_EQ(store->ObservationsSince(Timestamp(), 0, 100)->front().observation.id, 11u);
+  Result<std::vector<model::FusedTrack>> history = store->History("v", 1, Timestamp(), kT0, 100);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->front().time, day27);
+  if (postgres()) {  // the whole days went as partitions
+    EXPECT_EQ(PgQuery("SELECT to_regclass('observations_p20260525') IS NULL AND "
+                      "to_regclass('track_history_p20260525') IS NULL"),
+              "t");
+    EXPECT_EQ(PgQuery("SELECT count(*) FROM source_counts WHERE source = 'a'"), "0");
+  }
+  // Appending to a day whose partition was dropped makes it again.
+  std::vector<model::Observation> late = {MakeObservation(21, "a")};
+  store->AppendObservations(late, day25);
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(*store->CountObservations("a"), 1u);
+}
+
+TEST_P(StoreTest, ReconnectsWhenTheServerEndsItsSessions) {
+  if (!postgres()) GTEST_SKIP() << "a SQLite store has no server session to lose";
+  auto store = MustOpen(Options());
+  std::vector<model::Observation> batch;
+  for (uint64_t id = 1; id <= 100; ++id) batch.push_back(MakeObservation(id, "a"));
+  store->AppendObservations(std::span(batch).first(50), kT0);
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(*store->CountObservations(""), 50u);  // a reader connection is pooled now
+  // The server ends the writer's and the readers' sessions (as a restart would) and waits
+  // until they are gone.
+  EXPECT_EQ(PgQuery("SELECT bool_and(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+                    "WHERE application_name = 'biac' AND datname = current_database()"),
+            "t");
+  store->AppendObservations(std::span(batch).subspan(50), kT0);
+  ASSERT_TRUE(store->WaitCommitted(100, seconds(30)));
+  EXPECT_GE(store->stats().failed_commits, 1u);  // the first attempt met the dead session
+  ASSERT_TRUE(store->Flush().ok());
+  Result<uint64_t> count = store->CountObservations("");  // the dead pooled reader is replaced
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(*count, 100u);
+  EXPECT_EQ(PgQuery("SELECT count(DISTINCT id) FROM observations"), "100");
+}
+
+TEST_P(StoreTest, ConcurrentReadersWhileWriting) {
+  StoreOptions options = Options();
   options.max_batch = 500;
   auto store = MustOpen(options);
   constexpr uint64_t kTotal = 6000;
@@ -525,17 +727,14 @@ TEST(SqliteStore, ConcurrentReadersWhileWriting) {
   EXPECT_EQ(*store->CountObservations(""), kTotal);
 }
 
-TEST(SqliteStore, AppendBlocksWhileTheQueueIsOverItsLimit) {
-  TempDir dir;
-  StoreOptions options = Options(dir.File("store.db"));
+TEST_P(StoreTest, AppendBlocksWhileTheQueueIsOverItsLimit) {
+  StoreOptions options = Options();
   options.queue_limit = 100;
   options.max_batch = 100;
   auto store = MustOpen(options);
-  // Another connection holds the write lock, so the writer's BEGIN IMMEDIATE waits
-  // (busy_timeout) and the queue cannot drain.
-  sqlite3* blocker = nullptr;
-  ASSERT_EQ(sqlite3_open(options.path.c_str(), &blocker), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  // Another connection holds the write lock, so the writer's BEGIN IMMEDIATE (SQLite) or
+  // LOCK TABLE (PostgreSQL) waits (busy_timeout / lock_timeout) and the queue cannot drain.
+  std::unique_ptr<WriteBlocker> blocker = BlockWriter();
   std::vector<model::Observation> batch;
   for (uint64_t id = 1; id <= 60; ++id) batch.push_back(MakeObservation(id, "a"));
   store->AppendObservations(std::span(batch).first(30), kT0);        // queue 30
@@ -557,22 +756,18 @@ TEST(SqliteStore, AppendBlocksWhileTheQueueIsOverItsLimit) {
   std::this_thread::sleep_for(milliseconds(100));
   EXPECT_FALSE(returned.load());
   EXPECT_EQ(store->committed_observation_id(), 0u);
-  ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(blocker);
+  blocker->Release();
   producer.join();
   EXPECT_TRUE(returned.load());
   ASSERT_TRUE(store->WaitCommitted(160, seconds(30)));
   EXPECT_EQ(*store->CountObservations(""), 160u);  // nothing dropped
 }
 
-TEST(SqliteStore, ANewerPictureReplacesTheQueuedOneOfItsView) {
-  TempDir dir;
-  StoreOptions options = Options(dir.File("store.db"));
+TEST_P(StoreTest, ANewerPictureReplacesTheQueuedOneOfItsView) {
+  StoreOptions options = Options();
   auto store = MustOpen(options);
   // Hold the writer (another connection's write lock) so that the pictures stay queued.
-  sqlite3* blocker = nullptr;
-  ASSERT_EQ(sqlite3_open(options.path.c_str(), &blocker), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::unique_ptr<WriteBlocker> blocker = BlockWriter();
   const Timestamp t1 = kT0 + seconds(1);
   const Timestamp t2 = kT0 + seconds(2);
   store->PutPicture("usa", {kT0, {MakeTrack(1, kT0, 26, 127), MakeTrack(9, kT0, 20, 120)}});
@@ -582,8 +777,7 @@ TEST(SqliteStore, ANewerPictureReplacesTheQueuedOneOfItsView) {
   store->PutPicture("usa", usa);
   EXPECT_EQ(store->stats().superseded_pictures, 2u);
   EXPECT_EQ(store->stats().queue_depth, 3u);  // usa (2 tracks) and jpn (1 track)
-  ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(blocker);
+  blocker->Release();
   ASSERT_TRUE(store->Flush().ok());
   EXPECT_EQ(model::PictureToJson(*store->CurrentPicture("usa")), model::PictureToJson(usa));
   EXPECT_EQ(store->CurrentPicture("jpn")->tracks.size(), 1u);
@@ -598,9 +792,7 @@ TEST(SqliteStore, ANewerPictureReplacesTheQueuedOneOfItsView) {
 
 // --- kill -9 ---------------------------------------------------------------------------------
 
-TEST(SqliteStore, KillNineLosesNoAcknowledgedObservation) {
-  TempDir dir;
-  const std::string path = dir.File("store.db");
+TEST_P(StoreTest, KillNineLosesNoAcknowledgedObservation) {
   int pipe_fds[2];
   ASSERT_EQ(pipe(pipe_fds), 0);
   const pid_t child = fork();
@@ -608,10 +800,10 @@ TEST(SqliteStore, KillNineLosesNoAcknowledgedObservation) {
   if (child == 0) {
     // The child: append as fast as it can and report each new watermark.
     close(pipe_fds[0]);
-    StoreOptions options = Options(path);
+    StoreOptions options = Options();
     options.max_batch = 2000;  // many small commits: the kill lands between two of them
     options.queue_limit = 10000;
-    Result<std::unique_ptr<Store>> opened = OpenSqlite(options);
+    Result<std::unique_ptr<Store>> opened = Open(options);
     if (!opened.ok()) _exit(2);
     Store& store = **opened;
     std::vector<model::Observation> batch;
@@ -646,7 +838,7 @@ TEST(SqliteStore, KillNineLosesNoAcknowledgedObservation) {
   ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited with " << WEXITSTATUS(wstatus);
   ASSERT_GT(last, 0u);
 
-  auto store = MustOpen(Options(path));
+  auto store = MustOpen(Options());
   ASSERT_NE(store, nullptr);
   Result<uint64_t> max_id = store->MaxObservationId();
   ASSERT_TRUE(max_id.ok());
@@ -657,8 +849,16 @@ TEST(SqliteStore, KillNineLosesNoAcknowledgedObservation) {
   ASSERT_EQ(newest->size(), 1u);
   EXPECT_TRUE(SameObservation(newest->front(), MakeObservation(last, "a")));
   store.reset();
+  if (postgres()) {
+    // Ids are 1, 2, ...: every id <= last is present when there are `last` rows <= it (the
+    // key is (id, arrival) and every arrival is kT0, so an id cannot be there twice).
+    EXPECT_EQ(PgQuery("SELECT count(*) FROM observations WHERE id BETWEEN 1 AND " +
+                      std::to_string(last)),
+              std::to_string(last));
+    return;
+  }
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(Options().path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
   // Ids are 1, 2, ...: every id <= last is present when there are `last` distinct rows <= it.
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM observations WHERE id BETWEEN 1 AND ?1",

@@ -25,9 +25,21 @@
 
 namespace biac::net {
 
-enum class Transport : uint8_t { kUdp, kTcpClient, kTcpServer };
+// kFile: a recorded file replayed (see FeedEndpoint::path). A pcap capture (libpcap format,
+// recognised by its magic number) is replayed datagram by datagram: each UDP payload is one
+// Chunk with datagram = true, paced by the capture timestamps; any other file is a byte
+// stream (connection = the pass, 1, 2, ... with loop; offset = the file offset), which the
+// handler paces by the data's own times if it wants to (it may block, see below).
+//
+// kTlsServer: a TCP server speaking TLS (1.2 or later; TAK Server's port 8089 style), with
+// the tls_* files below. With tls_client_ca set, a client must present a certificate issued
+// by one of those CAs (mutual TLS, RFC 8446 §4.3.2): a handshake that fails (no certificate,
+// an unknown CA) closes the connection before the handler hears of it, and is counted in
+// FeedStats::tls_failures. The handler sees the decrypted stream, as with kTcpServer.
+enum class Transport : uint8_t { kUdp, kTcpClient, kTcpServer, kFile, kTlsServer };
 
-std::string_view TransportName(Transport transport);  // "udp", "tcp-client", "tcp-server"
+// "udp", "tcp-client", "tcp-server", "file", "tls-server"
+std::string_view TransportName(Transport transport);
 
 struct FeedEndpoint {
   Transport transport = Transport::kUdp;
@@ -40,6 +52,18 @@ struct FeedEndpoint {
   Duration reconnect_max = std::chrono::seconds(10);        // after each failure up to this
   size_t max_connections = 64;     // tcp server: further connections are accepted and closed
   size_t read_buffer = 64 * 1024;  // bytes per read (and the largest UDP datagram kept whole)
+  // file only: the file, the replay speed (1 = the recorded pace, 10 = ten times faster, 0 =
+  // as fast as the handler takes it) and whether to start over at the end. Only pcap
+  // captures are paced by the listener; speed is there for the handler of other files.
+  std::string path;
+  double speed = 1.0;
+  bool loop = false;
+  // tls-server only: PEM files of the server's certificate chain and key, and of the CAs
+  // whose client certificates are accepted (empty: no client certificate asked for).
+  std::string tls_certificate;
+  std::string tls_private_key;
+  std::string tls_client_ca;
+  Duration tls_handshake_timeout = std::chrono::seconds(10);
 };
 
 struct Chunk {                     // bytes as read; framing is the caller's job
@@ -64,6 +88,10 @@ class FeedHandler {
   // handler threw: logged, the connection closed) or the socket error
   // ("Connection reset by peer"). The connection's partial state can go.
   virtual void OnDisconnect(uint64_t /*connection*/, std::string_view /*reason*/) {}
+  // Called by FeedListener::Stop() on the stopping thread, before it waits for the listener
+  // thread: a handler that waits of its own accord (a paced file replay) stops waiting and
+  // returns. Thread-safe; handler calls after it should not wait again.
+  virtual void Interrupt() {}
 };
 
 struct FeedStats {  // snapshot
@@ -79,6 +107,12 @@ struct FeedStats {  // snapshot
   uint64_t receive_buffer = 0;       // udp: SO_RCVBUF the kernel granted (socket(7): it doubles the
                                      // request and caps it at net.core.rmem_max)
   bool connected = false;            // tcp client: connected now; tcp server: any connection open
+                                     // file: reading now
+  uint64_t passes = 0;               // file: passes started (more than one with loop)
+  uint64_t file_errors = 0;          // file: unreadable pcap records (the pass ends there)
+  uint64_t skipped_packets = 0;      // file (pcap): captured packets that are no UDP datagram
+  bool finished = false;             // file: read to the end (never with loop)
+  uint64_t tls_failures = 0;         // tls-server: failed or timed-out handshakes
 };
 
 class FeedListener {

@@ -1,11 +1,13 @@
-// libFuzzer target for the four stream framers. Input: byte 0 picks the framer, byte 1 its
+// libFuzzer target for the seven stream framers. Input: byte 0 picks the framer, byte 1 its
 // max_record (small, so that the oversize paths are reached), byte 2 seeds the chunking; the
 // rest is the stream. Properties checked (a failure traps):
 // - pushing the stream in random chunks gives the same records and errors, in the same order,
 //   as one push;
 // - a framer never holds more than max_record bytes, and no record is longer than max_record;
 // - offsets rise, and every record of the line, ASTERIX and XML framers is the stream's bytes
-//   at its offset (the Beast record is unescaped, so it is checked for its length only).
+//   at its offset (the Beast record is unescaped, so it is checked for its length only);
+// - a transport stream record is 188 bytes starting with the sync byte; a STANAG 4607 record's
+//   size is its header's P2.
 
 #include <cstddef>
 #include <cstdint>
@@ -33,8 +35,9 @@ void Check(bool condition) {
   if (!condition) __builtin_trap();
 }
 
-constexpr Framing kFramings[] = {Framing::kLine, Framing::kBeast, Framing::kAsterix,
-                                 Framing::kCotXml};
+constexpr Framing kFramings[] = {Framing::kLine,   Framing::kBeast,  Framing::kAsterix,
+                                 Framing::kCotXml, Framing::kMpegTs, Framing::kGmti,
+                                 Framing::kCot};
 constexpr size_t kHeaderBytes = 3;
 constexpr size_t kMaxRecordStep = 8;
 constexpr size_t kMaxChunk = 64;
@@ -90,6 +93,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                  biac::net::BeastFramer::PayloadBytes(record[0]));
       previous_end = offset + record.size() + 1;
       continue;
+    }
+    if (framing == Framing::kMpegTs) {
+      Check(record.size() == biac::net::TsPacketFramer::kPacketBytes &&
+            record[0] == biac::net::TsPacketFramer::kSyncByte);
+    }
+    if (framing == Framing::kGmti) {
+      Check(record.size() >= biac::net::GmtiFramer::kHeaderBytes);
+      uint32_t p2 = 0;
+      for (size_t k = 0; k < biac::net::GmtiFramer::kSizeBytes; ++k) {
+        p2 = p2 << 8 | record[biac::net::GmtiFramer::kSizeOffset + k];
+      }
+      Check(p2 == record.size());
     }
     Check(offset + record.size() <= stream.size());
     Check(std::equal(record.begin(), record.end(), stream.begin() + offset));

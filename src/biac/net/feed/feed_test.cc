@@ -12,7 +12,9 @@
 #include <condition_variable>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <netinet/in.h>
@@ -26,6 +28,8 @@
 #include <vector>
 
 #include "biac/net/feed/framer.h"
+#include "biac/net/http/client.h"
+#include "biac/net/http/tls.h"
 
 namespace biac::net {
 namespace {
@@ -604,6 +608,168 @@ TEST(FeedListenerTest, TcpClientReconnectsAfterTheServerRestarts) {
   EXPECT_EQ(stats.connections_closed, 1u);
   const std::lock_guard lock(recorder.mutex_);
   EXPECT_EQ(recorder.connects_.size(), 2u);
+}
+
+
+// ---- File replay -----------------------------------------------------------------------
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << path;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The end of a replay comes after the last handler call, so it is polled.
+bool WaitFinished(const FeedListener& listener) {
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!listener.stats().finished) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+FeedEndpoint File(const std::string& path, double speed = 0.0, bool loop = false) {
+  FeedEndpoint endpoint;
+  endpoint.transport = Transport::kFile;
+  endpoint.path = path;
+  endpoint.speed = speed;
+  endpoint.loop = loop;
+  return endpoint;
+}
+
+TEST(FeedListenerTest, FileIsReplayedAsAStreamAndFinishes) {
+  const std::string path = "testdata/gmti/sample.4607";
+  const std::string content = ReadFile(path);
+  Recorder recorder;
+  FeedEndpoint endpoint = File(path);
+  endpoint.read_buffer = 100;  // several chunks, offsets checked by the recorder
+  auto listener = StartOrDie(endpoint, &recorder);
+  ASSERT_NE(listener, nullptr);
+  ASSERT_TRUE(recorder.WaitUntil([&] { return recorder.disconnects_.count(1) == 1; }));
+  {
+    const std::lock_guard lock(recorder.mutex_);
+    EXPECT_EQ(recorder.connects_[1], path);
+    EXPECT_EQ(recorder.streams_[1], content);
+    EXPECT_EQ(recorder.disconnects_[1], "eof");
+    EXPECT_EQ(recorder.connects_.size(), 1u);
+  }
+  ASSERT_TRUE(WaitFinished(*listener));
+  const FeedStats stats = listener->stats();
+  EXPECT_EQ(stats.bytes, content.size());
+  EXPECT_EQ(stats.reads, (content.size() + 99) / 100);
+  EXPECT_EQ(stats.passes, 1u);
+  EXPECT_FALSE(stats.connected);
+}
+
+TEST(FeedListenerTest, FileLoopStartsOverWithANewPass) {
+  const std::string path = "testdata/gmti/sample.4607";
+  const std::string content = ReadFile(path);
+  Recorder recorder;
+  auto listener = StartOrDie(File(path, 0.0, /*loop=*/true), &recorder);
+  ASSERT_NE(listener, nullptr);
+  ASSERT_TRUE(recorder.WaitUntil([&] { return recorder.disconnects_.count(3) == 1; }));
+  listener->Stop();
+  const std::lock_guard lock(recorder.mutex_);
+  EXPECT_EQ(recorder.streams_[2], content);
+  EXPECT_EQ(recorder.streams_[3], content);
+  EXPECT_FALSE(listener->stats().finished);
+}
+
+TEST(FeedListenerTest, PcapCaptureIsReplayedDatagramByDatagramAtItsPace) {
+  // testdata/asterix/croatiacontrol_cat_034_048.pcap: 100 Ethernet/IPv4/UDP frames over
+  // 0.44 s of capture time, 6882 payload bytes. At speed 1 the replay takes that long.
+  Recorder recorder;
+  auto listener =
+      StartOrDie(File("testdata/asterix/croatiacontrol_cat_034_048.pcap", 1.0), &recorder);
+  ASSERT_NE(listener, nullptr);
+  ASSERT_TRUE(WaitFinished(*listener));
+  const FeedStats stats = listener->stats();
+  EXPECT_EQ(stats.datagrams, 100u);
+  EXPECT_EQ(stats.bytes, 6882u);
+  EXPECT_EQ(stats.skipped_packets, 0u);
+  EXPECT_EQ(stats.file_errors, 0u);
+  const std::lock_guard lock(recorder.mutex_);
+  ASSERT_THAT(recorder.datagrams_, SizeIs(100));
+  // Every datagram is an ASTERIX data block stream: CAT 034 or 048, LEN within the payload.
+  for (const std::string& d : recorder.datagrams_) {
+    ASSERT_GE(d.size(), 3u);
+    EXPECT_TRUE(d[0] == 34 || d[0] == 48) << int(d[0]);
+  }
+  // The peer names the capture record and the captured source address.
+  EXPECT_EQ(recorder.peers_.count("testdata/asterix/croatiacontrol_cat_034_048.pcap byte 24 "
+                                  "(10.17.58.184:21124)"),
+            1u);
+}
+
+TEST(FeedListenerTest, MissingFileIsReportedByStart) {
+  Recorder recorder;
+  auto listener = FeedListener::Start("test", File("testdata/no/such.file"), &recorder);
+  ASSERT_FALSE(listener.ok());
+  EXPECT_EQ(listener.error().message(),
+            "file testdata/no/such.file: open: No such file or directory");
+}
+
+
+// ---- TLS -------------------------------------------------------------------------------
+
+std::string TempDir(const std::string& name) {
+  std::string pattern = ::testing::TempDir() + "/biac_feed_" + name + "_XXXXXX";
+  const char* made = mkdtemp(pattern.data());
+  EXPECT_NE(made, nullptr);
+  return pattern;
+}
+
+TEST(FeedListenerTest, TlsServerTakesClientsOfItsCaAndRefusesOthers) {
+  const std::string dir = TempDir("ca");
+  const auto ca = EnsureLocalCa(dir, {"localhost", "127.0.0.1"});
+  ASSERT_TRUE(ca.ok()) << ca.error().message();
+  ASSERT_TRUE(IssueClientCertificate(dir, "tak-1", dir + "/tak1", 1).ok());
+  const std::string other = TempDir("other");
+  ASSERT_TRUE(EnsureLocalCa(other, {"localhost"}).ok());
+  ASSERT_TRUE(IssueClientCertificate(other, "intruder", other + "/intruder", 1).ok());
+
+  Recorder recorder;
+  FeedEndpoint endpoint;
+  endpoint.transport = Transport::kTlsServer;
+  endpoint.tls_certificate = ca->server_certificate;
+  endpoint.tls_private_key = ca->server_key;
+  endpoint.tls_client_ca = ca->ca_certificate;
+  auto listener = StartOrDie(endpoint, &recorder);
+  ASSERT_NE(listener, nullptr);
+
+  TlsClientOptions good{.ca_file = ca->ca_certificate,
+                        .client_cert = dir + "/tak1.pem",
+                        .client_key = dir + "/tak1.key"};
+  auto client = TlsStreamClient::Connect("127.0.0.1", listener->bound_port(), good);
+  ASSERT_TRUE(client.ok()) << client.error().message();
+  const std::string event = "<event uid='a'/>";
+  ASSERT_TRUE((*client)->Write(event).ok());
+  ASSERT_TRUE(recorder.WaitUntil([&] { return recorder.streams_[1] == event; }));
+  ASSERT_TRUE((*client)->Close().ok());
+  ASSERT_TRUE(recorder.WaitUntil([&] { return recorder.disconnects_.count(1) == 1; }));
+
+  // A certificate from another CA: the handshake fails (TLS 1.3: the client may only learn
+  // it at its next read or write); the handler never hears of the connection.
+  TlsClientOptions bad{.ca_file = ca->ca_certificate,
+                       .client_cert = other + "/intruder.pem",
+                       .client_key = other + "/intruder.key"};
+  auto intruder = TlsStreamClient::Connect("127.0.0.1", listener->bound_port(), bad);
+  if (intruder.ok()) {
+    (void)(*intruder)->Write("<event uid='x'/>");
+    (void)(*intruder)->Read(std::chrono::seconds(5));
+  }
+  // No client certificate at all.
+  TlsClientOptions none{.ca_file = ca->ca_certificate};
+  auto anonymous = TlsStreamClient::Connect("127.0.0.1", listener->bound_port(), none);
+  if (anonymous.ok()) {
+    (void)(*anonymous)->Write("<event uid='y'/>");
+    (void)(*anonymous)->Read(std::chrono::seconds(5));
+  }
+  ASSERT_TRUE(recorder.WaitUntil([&] { return listener->stats().tls_failures == 2; }));
+  const std::lock_guard lock(recorder.mutex_);
+  EXPECT_EQ(recorder.connects_.size(), 1u);
+  EXPECT_EQ(listener->stats().connections_opened, 1u);
 }
 
 }  // namespace

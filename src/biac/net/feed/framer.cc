@@ -556,6 +556,265 @@ void XmlEventFramer::Finish() {
 
 // ---- Framings --------------------------------------------------------------------------
 
+// ---- CotFramer --------------------------------------------------------------------------
+
+CotFramer::CotFramer(RecordCallback on_record, FramingErrorCallback on_error, size_t max_record)
+    : Framer(std::max(max_record == 0 ? XmlEventFramer::kDefaultMaxRecord : max_record,
+                      1 + kMaxVarintBytes + 1),
+             std::move(on_record), std::move(on_error)),
+      xml_([this](std::span<const uint8_t> record, uint64_t offset) { Deliver(record, offset); },
+           [this](uint64_t offset, std::string reason) { Fail(offset, std::move(reason)); },
+           max_record_) {}
+
+void CotFramer::SyncStats() { stats_.skipped_bytes = xml_.stats().skipped_bytes + tak_skipped_; }
+
+void CotFramer::Push(std::span<const uint8_t> bytes) {
+  size_t i = 0;
+  while (i < bytes.size() && !tak_) {
+    // XML up to the next 0xBF; there, TAK protocol starts if no event is under way.
+    const auto magic = std::find(bytes.begin() + static_cast<std::ptrdiff_t>(i), bytes.end(),
+                                 kTakMagic);
+    const size_t end = static_cast<size_t>(magic - bytes.begin());
+    if (end > i) xml_.Push(bytes.subspan(i, end - i));
+    offset_ += end - i;
+    i = end;
+    if (i == bytes.size()) break;
+    if (xml_.buffered() == 0) {
+      tak_ = true;
+      break;
+    }
+    xml_.Push(bytes.subspan(i, 1));
+    ++offset_;
+    ++i;
+  }
+  for (; i < bytes.size(); ++i) TakByte(bytes[i], offset_++);
+  SyncStats();
+}
+
+void CotFramer::TakByte(uint8_t byte, uint64_t offset) {
+  if (frame_.empty()) {
+    if (byte != kTakMagic) {
+      ++tak_skipped_;
+      if (!in_garbage_run_) {
+        in_garbage_run_ = true;
+        Fail(offset, fmt::format("byte 0x{:02X} where a TAK protocol frame should start (0xBF); "
+                                 "skipping to the next 0xBF",
+                                 byte));
+      }
+      return;
+    }
+    frame_start_ = offset;
+    frame_.push_back(byte);
+    need_ = 0;
+    return;
+  }
+  if (mesh_) {
+    if (frame_.size() == max_record_) {
+      tak_skipped_ += frame_.size() + 1;
+      frame_.clear();
+      mesh_ = false;
+      in_garbage_run_ = true;
+      Fail(frame_start_, fmt::format("TAK mesh message longer than {} bytes; skipping to the "
+                                     "next 0xBF",
+                                     max_record_));
+      return;
+    }
+    frame_.push_back(byte);
+    return;
+  }
+  frame_.push_back(byte);
+  if (need_ == 0) {
+    const size_t varint_bytes = frame_.size() - 1;
+    if ((byte & 0x80) != 0) {
+      if (varint_bytes < kMaxVarintBytes) return;
+      tak_skipped_ += frame_.size();
+      frame_.clear();
+      in_garbage_run_ = true;
+      Fail(frame_start_,
+           "TAK protocol length varint longer than 5 bytes; skipping to the next 0xBF");
+      return;
+    }
+    uint64_t length = 0;
+    for (size_t k = varint_bytes; k-- > 0;) length = length << 7 | (frame_[1 + k] & 0x7Fu);
+    if (length == 1 && varint_bytes == 1) {  // 0xBF 0x01: a mesh header
+      mesh_ = true;
+      return;
+    }
+    // The whole frame (magic, varint, message) is bounded by max_record.
+    const size_t most = max_record_ - 1 - varint_bytes;
+    if (length == 0 || length > most) {
+      tak_skipped_ += frame_.size();
+      frame_.clear();
+      in_garbage_run_ = true;
+      Fail(frame_start_, fmt::format("TAK protocol message length {} is not in [1, {}]; skipping "
+                                     "to the next 0xBF",
+                                     length, most));
+      return;
+    }
+    need_ = 1 + varint_bytes + static_cast<size_t>(length);
+    if (frame_.capacity() < need_) frame_.reserve(need_);
+    return;
+  }
+  if (frame_.size() == need_) {
+    in_garbage_run_ = false;
+    Deliver(frame_, frame_start_);
+    frame_.clear();
+    need_ = 0;
+  }
+}
+
+void CotFramer::Finish() {
+  if (mesh_ && frame_.size() > 2 && frame_[2] == kTakMagic) {
+    Deliver(frame_, frame_start_);
+  } else if (tak_ && !frame_.empty()) {
+    tak_skipped_ += frame_.size();
+    Fail(frame_start_, fmt::format("stream ended inside a TAK protocol frame ({} bytes)",
+                                   frame_.size()));
+  }
+  xml_.Finish();
+  SyncStats();
+  frame_.clear();
+  need_ = 0;
+  tak_ = false;
+  mesh_ = false;
+  in_garbage_run_ = false;
+  tak_skipped_ = 0;
+  offset_ = 0;
+}
+
+// ---- TsPacketFramer --------------------------------------------------------------------
+
+TsPacketFramer::TsPacketFramer(RecordCallback on_record, FramingErrorCallback on_error)
+    : Framer(kPacketBytes, std::move(on_record), std::move(on_error)) {}
+
+void TsPacketFramer::Push(std::span<const uint8_t> bytes) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    if (size_ == 0) {
+      if (bytes[i] != kSyncByte) {
+        ++stats_.skipped_bytes;
+        if (!in_garbage_run_) {
+          in_garbage_run_ = true;
+          Fail(offset_, fmt::format("byte 0x{:02X} where a transport packet should start "
+                                    "(sync byte 0x47); skipping to the next 0x47",
+                                    bytes[i]));
+        }
+        ++i;
+        ++offset_;
+        continue;
+      }
+      in_garbage_run_ = false;
+      if (bytes.size() - i >= kPacketBytes) {  // a whole packet in hand: no copy
+        Deliver(bytes.subspan(i, kPacketBytes), offset_);
+        i += kPacketBytes;
+        offset_ += kPacketBytes;
+        continue;
+      }
+      start_ = offset_;
+    }
+    const size_t n = std::min(kPacketBytes - size_, bytes.size() - i);
+    std::memcpy(packet_ + size_, bytes.data() + i, n);
+    size_ += n;
+    i += n;
+    offset_ += n;
+    if (size_ == kPacketBytes) {
+      size_ = 0;
+      Deliver({packet_, kPacketBytes}, start_);
+    }
+  }
+}
+
+void TsPacketFramer::Finish() {
+  if (size_ != 0) {
+    stats_.skipped_bytes += size_;
+    Fail(start_, fmt::format("stream ended inside a transport packet ({} of {} bytes)", size_,
+                             kPacketBytes));
+  }
+  size_ = 0;
+  in_garbage_run_ = false;
+  offset_ = 0;
+}
+
+// ---- GmtiFramer ------------------------------------------------------------------------
+
+namespace {
+
+bool IsAsciiDigit(uint8_t byte) { return byte >= '0' && byte <= '9'; }
+
+}  // namespace
+
+GmtiFramer::GmtiFramer(RecordCallback on_record, FramingErrorCallback on_error,
+                       size_t max_record)
+    : Framer(std::max(max_record == 0 ? kDefaultMaxRecord : max_record, kHeaderBytes),
+             std::move(on_record), std::move(on_error)) {}
+
+void GmtiFramer::Push(std::span<const uint8_t> bytes) {
+  constexpr size_t kCheckBytes = kSizeOffset + kSizeBytes;  // P1 and P2 decide
+  size_t i = 0;
+  while (i < bytes.size()) {
+    if (need_ == 0) {
+      if (packet_.empty()) start_ = offset_;
+      const size_t n = std::min(kCheckBytes - packet_.size(), bytes.size() - i);
+      packet_.insert(packet_.end(), bytes.begin() + static_cast<std::ptrdiff_t>(i),
+                     bytes.begin() + static_cast<std::ptrdiff_t>(i + n));
+      i += n;
+      offset_ += n;
+      // Try each offset of the bytes held until a plausible header starts there.
+      while (packet_.size() == kCheckBytes) {
+        uint32_t size = 0;
+        for (size_t k = 0; k < kSizeBytes; ++k) size = size << 8 | packet_[kSizeOffset + k];
+        const bool version_ok = IsAsciiDigit(packet_[0]) && IsAsciiDigit(packet_[1]);
+        if (version_ok && size >= kHeaderBytes && size <= max_record_) {
+          need_ = size;
+          in_garbage_run_ = false;
+          if (packet_.capacity() < need_) packet_.reserve(std::min(max_record_, size_t{64} << 10));
+          break;
+        }
+        if (!in_garbage_run_) {
+          in_garbage_run_ = true;
+          Fail(start_, version_ok ? fmt::format("packet size (P2) {} is not in [{}, {}]; "
+                                                "skipping to the next packet header",
+                                                size, kHeaderBytes, max_record_)
+                                  : fmt::format("version (P1) bytes 0x{:02X} 0x{:02X} are not "
+                                                "two digits; skipping to the next packet header",
+                                                packet_[0], packet_[1]));
+        }
+        ++stats_.skipped_bytes;
+        packet_.erase(packet_.begin());
+        ++start_;
+      }
+      continue;
+    }
+    const size_t n = std::min(need_ - packet_.size(), bytes.size() - i);
+    packet_.insert(packet_.end(), bytes.begin() + static_cast<std::ptrdiff_t>(i),
+                   bytes.begin() + static_cast<std::ptrdiff_t>(i + n));
+    i += n;
+    offset_ += n;
+    if (packet_.size() == need_) {
+      Deliver(packet_, start_);
+      packet_.clear();
+      need_ = 0;
+    }
+  }
+}
+
+void GmtiFramer::Finish() {
+  if (!packet_.empty()) {
+    stats_.skipped_bytes += packet_.size();
+    if (need_ != 0) {
+      Fail(start_, fmt::format("stream ended inside a packet ({} of {} bytes)", packet_.size(),
+                               need_));
+    } else if (!in_garbage_run_) {
+      Fail(start_, fmt::format("stream ended inside a packet header ({} bytes)",
+                               packet_.size()));
+    }
+  }
+  packet_.clear();
+  need_ = 0;
+  in_garbage_run_ = false;
+  offset_ = 0;
+}
+
 namespace {
 
 struct FramingNameEntry {
@@ -567,6 +826,9 @@ constexpr FramingNameEntry kFramingNames[] = {
     {Framing::kBeast, "beast"},
     {Framing::kAsterix, "asterix"},
     {Framing::kCotXml, "cot-xml"},
+    {Framing::kMpegTs, "mpeg-ts"},
+    {Framing::kGmti, "gmti"},
+    {Framing::kCot, "cot"},
 };
 
 }  // namespace
@@ -582,8 +844,8 @@ Result<Framing> ParseFraming(std::string_view name) {
   for (const auto& entry : kFramingNames) {
     if (entry.name == name) return entry.framing;
   }
-  return InvalidArgument(
-      fmt::format("framing \"{}\": expected line, beast, asterix or cot-xml", name));
+  return InvalidArgument(fmt::format(
+      "framing \"{}\": expected line, beast, asterix, cot-xml, mpeg-ts, gmti or cot", name));
 }
 
 std::unique_ptr<Framer> MakeFramer(Framing framing, RecordCallback on_record,
@@ -598,6 +860,12 @@ std::unique_ptr<Framer> MakeFramer(Framing framing, RecordCallback on_record,
     case Framing::kCotXml:
       return std::make_unique<XmlEventFramer>(std::move(on_record), std::move(on_error),
                                               max_record);
+    case Framing::kMpegTs:
+      return std::make_unique<TsPacketFramer>(std::move(on_record), std::move(on_error));
+    case Framing::kGmti:
+      return std::make_unique<GmtiFramer>(std::move(on_record), std::move(on_error), max_record);
+    case Framing::kCot:
+      return std::make_unique<CotFramer>(std::move(on_record), std::move(on_error), max_record);
   }
   return nullptr;
 }

@@ -201,9 +201,93 @@ class XmlEventFramer final : public Framer {
   size_t prolog_bytes_ = 0;      // in kProlog: bytes so far (bounded by max_record)
 };
 
+// Cursor-on-Target as TAK servers take it on a stream (TCP, TLS): CoT XML events as
+// XmlEventFramer cuts them, or TAK Protocol Version 1 stream framing (formats/cot/takproto.h;
+// ATAK/TAK Server "takproto": 0xBF, a varint length of the TakMessage, the TakMessage). A
+// connection starts in XML; when a 0xBF byte comes where an XML event could start (between
+// events, nothing held), the stream is TAK protocol from there on (TAK clients switch after
+// the protocol negotiation and never switch back). A TAK record is the whole frame (0xBF,
+// varint, message). Resynchronisation in TAK mode: a byte other than 0xBF where a frame
+// should start, a length of 0 or one making the frame longer than max_record, or a varint
+// longer than 5 bytes is reported (one error per run) and the bytes skipped to the next
+// 0xBF. A TAK mesh datagram
+// (UDP: 0xBF, version 1, 0xBF, TakMessage; a stream frame is never 1 byte long, so "0xBF
+// 0x01" cannot start one) is one record up to the end of the stream (Finish(): the end of
+// the datagram).
+class CotFramer final : public Framer {
+ public:
+  static constexpr uint8_t kTakMagic = 0xBF;
+  static constexpr size_t kMaxVarintBytes = 5;  // lengths are 32-bit
+  CotFramer(RecordCallback on_record, FramingErrorCallback on_error,
+            size_t max_record = XmlEventFramer::kDefaultMaxRecord);
+  void Push(std::span<const uint8_t> bytes) override;
+  void Finish() override;
+  size_t buffered() const override { return tak_ ? frame_.size() : xml_.buffered(); }
+
+ private:
+  void TakByte(uint8_t byte, uint64_t offset);
+  void SyncStats();
+  XmlEventFramer xml_;
+  bool tak_ = false;             // TAK protocol mode
+  std::vector<uint8_t> frame_;   // partial TAK frame
+  uint64_t frame_start_ = 0;
+  size_t need_ = 0;              // frame size once the varint is read; 0 before
+  bool mesh_ = false;            // a mesh datagram: the frame runs to the end of the stream
+  bool in_garbage_run_ = false;
+  uint64_t tak_skipped_ = 0;
+};
+
+// MPEG-2 transport stream packets (ISO/IEC 13818-1 §2.4.3.2: 188 bytes, sync byte 0x47),
+// as MISB ST 1402 / STANAG 4609 carry KLV metadata: a record is one whole transport packet.
+// A UDP datagram holds whole packets (usually 7); a TS file or TCP stream is cut into them.
+// Resynchronisation: where a packet should start and the byte is not 0x47, the bytes are
+// skipped (one error per run) up to the next 0x47. max_record is fixed (kPacketBytes).
+class TsPacketFramer final : public Framer {
+ public:
+  static constexpr size_t kPacketBytes = 188;
+  static constexpr uint8_t kSyncByte = 0x47;
+  TsPacketFramer(RecordCallback on_record, FramingErrorCallback on_error);
+  void Push(std::span<const uint8_t> bytes) override;
+  void Finish() override;
+  size_t buffered() const override { return size_; }
+
+ private:
+  uint8_t packet_[kPacketBytes] = {};
+  size_t size_ = 0;
+  uint64_t start_ = 0;
+  bool in_garbage_run_ = false;
+};
+
+// STANAG 4607 (AEDP-7 edition 3, §2.2 "Packet Header") packets: a 32-byte header whose P1
+// (bytes 0..1) is the version as two ASCII digits and P2 (bytes 2..5, big-endian u32) the
+// size of the whole packet, header included. A record is one whole packet. A header whose
+// P1 is not two digits or whose P2 is below 32 or above max_record is garbage: one byte is
+// skipped and the next offset tried (one error per run of skipped bytes), so a corrupt size
+// never makes the framer swallow or wait for megabytes.
+class GmtiFramer final : public Framer {
+ public:
+  static constexpr size_t kHeaderBytes = 32;
+  static constexpr size_t kVersionBytes = 2;
+  static constexpr size_t kSizeOffset = 2;  // P2
+  static constexpr size_t kSizeBytes = 4;
+  static constexpr size_t kDefaultMaxRecord = size_t{1} << 20;
+  GmtiFramer(RecordCallback on_record, FramingErrorCallback on_error,
+             size_t max_record = kDefaultMaxRecord);
+  void Push(std::span<const uint8_t> bytes) override;
+  void Finish() override;
+  size_t buffered() const override { return packet_.size(); }
+
+ private:
+  std::vector<uint8_t> packet_;  // partial packet (header first)
+  uint64_t start_ = 0;           // offset of packet_[0]
+  size_t need_ = 0;              // P2 of the packet being read; 0 while checking a header
+  bool in_garbage_run_ = false;
+};
+
 // The framings a feed configuration names.
-enum class Framing : uint8_t { kLine, kBeast, kAsterix, kCotXml };
-std::string_view FramingName(Framing framing);  // "line", "beast", "asterix", "cot-xml"
+enum class Framing : uint8_t { kLine, kBeast, kAsterix, kCotXml, kMpegTs, kGmti, kCot };
+// "line", "beast", "asterix", "cot-xml", "mpeg-ts", "gmti", "cot" (XML or TAK protocol)
+std::string_view FramingName(Framing framing);
 Result<Framing> ParseFraming(std::string_view name);
 // max_record 0: the framing's default.
 std::unique_ptr<Framer> MakeFramer(Framing framing, RecordCallback on_record,

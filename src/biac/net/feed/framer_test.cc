@@ -373,18 +373,160 @@ TEST(XmlEventFramerTest, FinishReportsAPartialEvent) {
             std::make_pair(uint64_t{0}, std::string("stream ended inside an event")));
 }
 
+// ---- CotFramer --------------------------------------------------------------------------
+
+TEST(CotFramerTest, XmlThenTakProtocolStream) {
+  // An XML event, then (as a TAK client does after the protocol negotiation) the TAK stream
+  // framing of testdata/cot/takproto_stream.bin: frames at 0, 290, 582 (6 bytes), 588 (19)
+  // and 607, two bytes without the magic at 580, and a frame at 897 cut off at the end (the
+  // file's expected.err, written from formats/cot's TakStreamFramer, says the same).
+  Bytes input = ToBytes("<?xml version='1.0'?>\n<event uid='x'/>\n");
+  const uint64_t p = input.size();
+  const Bytes tak = ReadFile("testdata/cot/takproto_stream.bin");
+  ASSERT_EQ(tak.size(), 947u);
+  input.insert(input.end(), tak.begin(), tak.end());
+  const Output out = FrameWhole(Framing::kCot, input);
+  ASSERT_THAT(out.records, SizeIs(6));
+  EXPECT_EQ(Text(out.records[0].second), "<event uid='x'/>");
+  const std::pair<uint64_t, size_t> frames[] = {{0, 290}, {290, 290}, {582, 6}, {588, 19},
+                                                {607, 290}};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(out.records[i + 1].first, p + frames[i].first);
+    EXPECT_EQ(out.records[i + 1].second.size(), frames[i].second);
+    EXPECT_EQ(out.records[i + 1].second[0], CotFramer::kTakMagic);
+  }
+  ASSERT_THAT(out.errors, SizeIs(2));
+  EXPECT_EQ(out.errors[0].first, p + 580);
+  EXPECT_EQ(out.errors[1], std::make_pair(p + 897, std::string("stream ended inside a TAK "
+                                                               "protocol frame (50 bytes)")));
+  ExpectChunkingInvariant(Framing::kCot, input);
+}
+
+TEST(CotFramerTest, TakMeshDatagramIsOneRecord) {
+  // A mesh datagram (0xBF, version 1, 0xBF, TakMessage) framed on its own, as FramingHandler
+  // frames a UDP datagram: one record, delivered at the end of the datagram.
+  const Bytes tak = ReadFile("testdata/cot/takproto_stream.bin");
+  Bytes datagram = {0xBF, 0x01, 0xBF};
+  datagram.insert(datagram.end(), tak.begin() + 3, tak.begin() + 290);  // frame 1's message
+  const Output out = FrameWhole(Framing::kCot, datagram);
+  ASSERT_THAT(out.records, SizeIs(1));
+  EXPECT_EQ(out.records[0], std::make_pair(uint64_t{0}, datagram));
+  EXPECT_TRUE(out.errors.empty());
+  ExpectChunkingInvariant(Framing::kCot, datagram);
+}
+
+TEST(CotFramerTest, XmlStreamIsFramedAsByTheXmlFramer) {
+  const Bytes xml = ReadFile("testdata/cot/cot_stream.xml");
+  EXPECT_EQ(FrameWhole(Framing::kCot, xml), FrameWhole(Framing::kCotXml, xml));
+}
+
+// ---- TsPacketFramer --------------------------------------------------------------------
+
+TEST(TsPacketFramerTest, CutsTheRepositoryStreamIntoPackets) {
+  // testdata/klv/klv_in_ts.ts: 8 transport packets (PAT, PMT, KLV PES; make_ts.py).
+  const Bytes ts = ReadFile("testdata/klv/klv_in_ts.ts");
+  ASSERT_EQ(ts.size(), 8 * TsPacketFramer::kPacketBytes);
+  const Output out = FrameWhole(Framing::kMpegTs, ts);
+  ASSERT_THAT(out.records, SizeIs(8));
+  for (size_t i = 0; i < out.records.size(); ++i) {
+    EXPECT_EQ(out.records[i].first, i * TsPacketFramer::kPacketBytes);
+    EXPECT_EQ(out.records[i].second,
+              Bytes(ts.begin() + static_cast<std::ptrdiff_t>(i * 188),
+                    ts.begin() + static_cast<std::ptrdiff_t>((i + 1) * 188)));
+  }
+  EXPECT_TRUE(out.errors.empty());
+  ExpectChunkingInvariant(Framing::kMpegTs, ts);
+}
+
+TEST(TsPacketFramerTest, GarbageIsOneErrorPerRunAndAPartialPacketIsReported) {
+  const Bytes ts = ReadFile("testdata/klv/klv_in_ts.ts");
+  Bytes input = ToBytes("xyz");                                 // 0..2: garbage
+  input.insert(input.end(), ts.begin(), ts.begin() + 188);      // 3: packet
+  input.insert(input.end(), {0x00, 0x11});                      // 191..192: garbage
+  input.insert(input.end(), ts.begin() + 188, ts.begin() + 376);  // 193: packet
+  input.insert(input.end(), ts.begin(), ts.begin() + 100);      // 381: cut short
+  const Output out = FrameWhole(Framing::kMpegTs, input);
+  ASSERT_THAT(out.records, SizeIs(2));
+  EXPECT_EQ(out.records[0].first, 3u);
+  EXPECT_EQ(out.records[1].first, 193u);
+  ASSERT_THAT(out.errors, SizeIs(3));
+  EXPECT_EQ(out.errors[0], std::make_pair(uint64_t{0},
+                                          std::string("byte 0x78 where a transport packet should "
+                                                      "start (sync byte 0x47); skipping to the "
+                                                      "next 0x47")));
+  EXPECT_EQ(out.errors[1].first, 191u);
+  EXPECT_EQ(out.errors[2], std::make_pair(uint64_t{381}, std::string("stream ended inside a "
+                                                                     "transport packet (100 of "
+                                                                     "188 bytes)")));
+  EXPECT_EQ(out.order, (std::vector<int>{1, 0, 1, 0, 1}));
+  ExpectChunkingInvariant(Framing::kMpegTs, input);
+}
+
+// ---- GmtiFramer ------------------------------------------------------------------------
+
+TEST(GmtiFramerTest, CutsTheRepositoryCaptureByPacketSize) {
+  // testdata/gmti/sample.4607 (make_sample_capture.py): packets of 324, 135 and 148 bytes,
+  // "JUNK!" at 607, a 60-byte packet at 612, then a header at 672 whose P2 (100) runs past
+  // the end of the file (40 bytes left).
+  const Bytes capture = ReadFile("testdata/gmti/sample.4607");
+  ASSERT_EQ(capture.size(), 712u);
+  const Output out = FrameWhole(Framing::kGmti, capture);
+  ASSERT_THAT(out.records, SizeIs(4));
+  const std::pair<uint64_t, size_t> expected[] = {{0, 324}, {324, 135}, {459, 148}, {612, 60}};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(out.records[i].first, expected[i].first);
+    EXPECT_EQ(out.records[i].second.size(), expected[i].second);
+  }
+  ASSERT_THAT(out.errors, SizeIs(2));
+  EXPECT_EQ(out.errors[0], std::make_pair(uint64_t{607},
+                                          std::string("version (P1) bytes 0x4A 0x55 are not two "
+                                                      "digits; skipping to the next packet "
+                                                      "header")));
+  EXPECT_EQ(out.errors[1], std::make_pair(uint64_t{672}, std::string("stream ended inside a "
+                                                                     "packet (40 of 100 bytes)")));
+  EXPECT_EQ(out.order, (std::vector<int>{0, 0, 0, 1, 0, 1}));
+  ExpectChunkingInvariant(Framing::kGmti, capture);
+}
+
+TEST(GmtiFramerTest, ImplausibleSizeIsSkippedNotAwaited) {
+  // A header claiming 4 GiB must not make the framer wait for it: with max_record 200 the
+  // size is refused and the packet after it is found.
+  const Bytes capture = ReadFile("testdata/gmti/sample.4607");
+  Bytes input = ToBytes("30");
+  input.insert(input.end(), {0xFF, 0xFF, 0xFF, 0xF0});
+  input.insert(input.end(), capture.begin() + 612, capture.begin() + 672);  // at 6
+  const Output out = FrameWhole(Framing::kGmti, input, 200);
+  ASSERT_THAT(out.records, SizeIs(1));
+  EXPECT_EQ(out.records[0].first, 6u);
+  ASSERT_THAT(out.errors, SizeIs(1));
+  EXPECT_EQ(out.errors[0].second,
+            "packet size (P2) 4294967280 is not in [32, 200]; skipping to the next packet header");
+  ExpectChunkingInvariant(Framing::kGmti, input, 200);
+  // A stalled peer costs at most max_record.
+  Output stalled;
+  auto framer = Make(Framing::kGmti, stalled, 200);
+  Bytes big = ToBytes("30");
+  big.insert(big.end(), {0x00, 0x00, 0x00, 0xC8});  // P2 200
+  big.resize(199, 0);
+  framer->Push(big);
+  EXPECT_EQ(framer->buffered(), 199u);
+  EXPECT_TRUE(stalled.records.empty());
+}
+
 // ---- Names -----------------------------------------------------------------------------
 
 TEST(FramingTest, NamesRoundTrip) {
   for (const Framing framing :
-       {Framing::kLine, Framing::kBeast, Framing::kAsterix, Framing::kCotXml}) {
+       {Framing::kLine, Framing::kBeast, Framing::kAsterix, Framing::kCotXml, Framing::kMpegTs,
+        Framing::kGmti, Framing::kCot}) {
     const auto parsed = ParseFraming(FramingName(framing));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, framing);
   }
   const auto bad = ParseFraming("nmea");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message(), "framing \"nmea\": expected line, beast, asterix or cot-xml");
+  EXPECT_EQ(bad.error().message(),
+            "framing \"nmea\": expected line, beast, asterix, cot-xml, mpeg-ts, gmti or cot");
 }
 
 }  // namespace

@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+// The web page under load (issue 6, "Performance"): 100,000 live tracks updating at 1 Hz, in
+// headless Chromium with WebGL2 in software (ANGLE on SwiftShader). Measures, in the page:
+//   - frames per second while panning (requestAnimationFrame count during a scripted mouse drag);
+//   - the longest main-thread task (PerformanceObserver 'longtask') during the pan and a zoom;
+//   - page memory: performance.measureUserAgentSpecificMemory() (the page's JS and DOM), the JS
+//     heap (CDP Performance.getMetrics), and the resident memory of the page's renderer process
+//     and of the GPU process (which holds the software-rendered WebGL buffers), from /proc;
+//   - the time to handle one stream message (decode 100,000 records into the store, rebuild the
+//     layers' buffers), by wrapping the store's applyBinary.
+// The node is replaced by bench/web/stand_in.mjs (same binary stream form, no fusion), so the
+// figures are the page's own. Targets: >= 30 fps while panning, page memory <= 1 GB, no task
+// over 100 ms during pan and zoom. Prints a readable summary and JSON (medians over --runs).
+//
+//   cd web && npm run build && cd .. && node bench/web/web_perf.mjs [--tracks 100000] [--runs 3]
+//     [--pan-seconds 10] [--zoom-steps 6] [--width 1366] [--height 768] [--json out.json]
+//     [--chromium /usr/bin/chromium] [--dist DIR] [--query '?pick=cpu'] [--serve]
+//   --dist: the built page (default web/dist); --query: appended to the page URL; --serve: only
+//   run the stand-in and print its URL.
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startStandIn } from './stand_in.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = parseArgs(process.argv.slice(2));
+const opt = {
+  tracks: Number(args.tracks ?? 100_000),
+  runs: Number(args.runs ?? 3),
+  panSeconds: Number(args['pan-seconds'] ?? 10),
+  zoomSteps: Number(args['zoom-steps'] ?? 6),
+  warmSeconds: Number(args['warm-seconds'] ?? 5),
+  width: Number(args.width ?? 1366),
+  height: Number(args.height ?? 768),
+  chromium: args.chromium ?? '/usr/bin/chromium',
+  dist: resolve(args.dist ?? join(root, 'web/dist')),
+  json: args.json,
+  query: args.query ?? '',
+};
+
+const TARGET_FPS = 30;
+const TARGET_MEMORY = 1 << 30;
+const TARGET_TASK_MS = 100;
+const LOAD_TIMEOUT_MS = 180_000;
+
+function parseArgs(list) {
+  const out = {};
+  for (let i = 0; i < list.length; i++) {
+    if (!list[i].startsWith('--')) continue;
+    const k = list[i].slice(2);
+    out[k] = i + 1 < list.length && !list[i + 1].startsWith('--') ? list[++i] : true;
+  }
+  return out;
+}
+
+const median = (xs) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Resident memory (VmRSS, bytes) of the renderer and GPU processes below `rootPid`, from /proc.
+function processMemory(rootPid) {
+  const children = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch { /* gone */ }
+  }
+  const tree = [];
+  const walk = (pid) => { for (const c of children.get(pid) ?? []) { tree.push(c); walk(c); } };
+  walk(rootPid);
+  let renderer = 0, gpu = 0;
+  for (const pid of tree) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      if (cmd.includes('--type=renderer')) renderer = Math.max(renderer, rss);
+      else if (cmd.includes('--type=gpu-process')) gpu = Math.max(gpu, rss);
+    } catch { /* gone */ }
+  }
+  return { renderer, gpu };
+}
+
+// Installed before the page's own scripts: long tasks and a hook to time stream messages.
+function pageInit() {
+  const b = { longtasks: [], messages: [] };
+  window.__bench = b;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  // Wrap TrackStore.applyBinary once the page exposes its store (window.biac.store).
+  const hook = setInterval(() => {
+    const store = window.biac?.store;
+    if (!store || store.__benchWrapped) return;
+    const proto = Object.getPrototypeOf(store);
+    const apply = proto.applyBinary;
+    proto.applyBinary = function (buf) {
+      const t0 = performance.now();
+      const ok = apply.call(this, buf);
+      b.messages.push({ at: t0, ms: performance.now() - t0, bytes: buf.byteLength });
+      return ok;
+    };
+    store.__benchWrapped = true;
+    clearInterval(hook);
+  }, 5);
+}
+
+async function oneRun(chromium, standIn, run) {
+  const browser = await chromium.launch({
+    executablePath: opt.chromium,
+    headless: true,
+    args: [
+      '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist', '--enable-blink-features=ForceEagerMeasureMemory',
+      '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+      // Off the network: nothing but the stand-in on 127.0.0.1.
+      '--disable-background-networking', '--no-first-run', '--disable-component-update',
+      '--disable-sync', '--disable-default-apps', '--metrics-recording-only',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: opt.width, height: opt.height } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.addInitScript(pageInit);
+    await page.goto(standIn.url + opt.query);
+    // Log in through the page's form when it shows one.
+    const user = page.locator('#login-user');
+    if (await user.isVisible({ timeout: 10_000 }).catch(() => false)) {
+      await user.fill('bench');
+      await page.fill('#login-password', 'bench');
+      await page.press('#login-password', 'Enter');
+    }
+    const loadStart = Date.now();
+    await page.waitForFunction((n) => (window.biac?.store?.size ?? 0) >= n, opt.tracks,
+                               { timeout: LOAD_TIMEOUT_MS, polling: 200 });
+    const loadMs = Date.now() - loadStart;
+    await sleep(opt.warmSeconds * 1000);
+
+    const renderer = await page.evaluate(() => {
+      const gl = document.createElement('canvas').getContext('webgl2');
+      if (!gl) return 'no WebGL2';
+      const ext = gl.getExtension('WEBGL_debug_renderer_info');
+      return ext ? `${gl.getParameter(ext.UNMASKED_VENDOR_WEBGL)} / ${gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)}`
+                 : gl.getParameter(gl.RENDERER);
+    });
+
+    // Pan: a mouse drag in a circle (radius 150 px) around the window's centre for panSeconds,
+    // while requestAnimationFrame counts frames.
+    const cx = opt.width / 2, cy = opt.height / 2, radius = 150;
+    await page.evaluate(() => {
+      const b = window.__bench;
+      b.frames = [];
+      b.counting = true;
+      b.phaseStart = performance.now();
+      const tick = (t) => { if (b.counting) { b.frames.push(t); requestAnimationFrame(tick); } };
+      requestAnimationFrame(tick);
+    });
+    await page.mouse.move(cx + radius, cy);
+    await page.mouse.down();
+    const panStart = Date.now();
+    while (Date.now() - panStart < opt.panSeconds * 1000) {
+      const a = ((Date.now() - panStart) / 1000) * Math.PI;  // half a turn per second
+      await page.mouse.move(cx + radius * Math.cos(a), cy + radius * Math.sin(a));
+      await sleep(8);
+    }
+    await page.mouse.up();
+    const pan = await page.evaluate(() => {
+      const b = window.__bench;
+      b.counting = false;
+      const f = b.frames;
+      const gaps = [];
+      for (let i = 1; i < f.length; i++) gaps.push(f[i] - f[i - 1]);
+      gaps.sort((x, y) => x - y);
+      const q = (p) => gaps.length ? gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))] : NaN;
+      const seconds = (f[f.length - 1] - f[0]) / 1000;
+      const tasks = b.longtasks.filter((t) => t.start >= b.phaseStart);
+      return { fps: (f.length - 1) / seconds, frames: f.length, frameP50: q(0.5), frameP95: q(0.95),
+               frameMax: gaps[gaps.length - 1] ?? NaN,
+               longTaskMax: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
+               longTasks: tasks.length, phaseStart: b.phaseStart };
+    });
+
+    // Zoom: wheel steps in, then out, 400 ms apart (MapLibre animates each).
+    const zoomPhase = await page.evaluate(() => performance.now());
+    await page.mouse.move(cx, cy);
+    for (let i = 0; i < opt.zoomSteps; i++) {
+      await page.mouse.wheel(0, i < opt.zoomSteps / 2 ? -240 : 240);
+      await sleep(400);
+    }
+    await sleep(500);
+    const zoom = await page.evaluate((start) => {
+      const tasks = window.__bench.longtasks.filter((t) => t.start >= start);
+      return { longTaskMax: tasks.reduce((m, t) => Math.max(m, t.duration), 0), longTasks: tasks.length };
+    }, zoomPhase);
+
+    const messages = await page.evaluate((start) =>
+      window.__bench.messages.filter((m) => m.at >= start), pan.phaseStart);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
+    const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics
+      .map((m) => [m.name, m.value]));
+    const ua = await page.evaluate(async () => {
+      if (!self.crossOriginIsolated || !performance.measureUserAgentSpecificMemory) return null;
+      const r = await Promise.race([performance.measureUserAgentSpecificMemory(),
+                                    new Promise((res) => setTimeout(() => res(null), 30_000))]);
+      return r ? r.bytes : null;
+    });
+    const proc = processMemory(process.pid);  // the browser is a child of this process
+    const storeSize = await page.evaluate(() => window.biac?.store?.size ?? 0);
+    const r = {
+      run, renderer, storeSize, loadMs, pan, zoom,
+      panZoomLongTaskMax: Math.max(pan.longTaskMax, zoom.longTaskMax),
+      messageMs: { median: median(messages.map((m) => m.ms)),
+                   max: messages.reduce((a, m) => Math.max(a, m.ms), 0), count: messages.length,
+                   bytes: median(messages.map((m) => m.bytes)) },
+      memory: { userAgentSpecific: ua, jsHeapUsed: metrics.JSHeapUsedSize,
+                jsHeapTotal: metrics.JSHeapTotalSize, rendererRss: proc.renderer, gpuRss: proc.gpu },
+      pageErrors: errors.slice(0, 5),
+    };
+    await context.close();
+    return r;
+  } finally {
+    await browser.close();
+  }
+}
+
+const MB = (b) => (b == null || !Number.isFinite(b) ? 'n/a' : `${(b / 1048576).toFixed(0)} MB`);
+
+async function main() {
+  if (!existsSync(join(opt.dist, 'index.html'))) {
+    console.error(`no ${opt.dist}/index.html: build the page first (cd web && npm run build)`);
+    process.exit(2);
+  }
+  const standIn = await startStandIn({ dist: opt.dist, tracks: opt.tracks });
+  if (args.serve) {
+    console.log(`stand-in serving ${opt.dist} with ${opt.tracks} tracks at ${standIn.url}`);
+    return;
+  }
+  const { chromium } = await import(pathToFileURL(join(root, 'web/node_modules/playwright-core/index.mjs')).href);
+  const runs = [];
+  try {
+    for (let i = 1; i <= opt.runs; i++) {
+      const r = await oneRun(chromium, standIn, i);
+      runs.push(r);
+      console.error(`run ${i}: ${r.pan.fps.toFixed(1)} fps panning, longest task ${r.panZoomLongTaskMax.toFixed(0)} ms, ` +
+                    `renderer ${MB(r.memory.rendererRss)}, gpu ${MB(r.memory.gpuRss)}, message ${r.messageMs.median.toFixed(0)} ms`);
+    }
+  } finally {
+    await standIn.close();
+  }
+  const m = (f) => median(runs.map(f));
+  const summary = {
+    page: opt.dist + opt.query,
+    machine: { cpus: cpus().length, loadAverage1m: loadavg()[0] },
+    renderer: runs[0]?.renderer, tracks: opt.tracks, updateHz: 1, runs: runs.length,
+    window: `${opt.width}x${opt.height}`, panSeconds: opt.panSeconds,
+    fpsPanning: m((r) => r.pan.fps), frameP95Ms: m((r) => r.pan.frameP95),
+    longestTaskPanZoomMs: m((r) => r.panZoomLongTaskMax),
+    messageHandlingMs: m((r) => r.messageMs.median), messageHandlingMaxMs: m((r) => r.messageMs.max),
+    messageBytes: m((r) => r.messageMs.bytes),
+    memory: { userAgentSpecific: m((r) => r.memory.userAgentSpecific ?? NaN),
+              jsHeapUsed: m((r) => r.memory.jsHeapUsed), rendererRss: m((r) => r.memory.rendererRss),
+              gpuRss: m((r) => r.memory.gpuRss) },
+    loadMs: m((r) => r.loadMs),
+  };
+  const pageMemory = summary.memory.rendererRss + summary.memory.gpuRss;
+  summary.targets = {
+    fps: { target: `>= ${TARGET_FPS}`, value: summary.fpsPanning, met: summary.fpsPanning >= TARGET_FPS },
+    memory: { target: '<= 1 GB (renderer + GPU process resident)', value: pageMemory,
+              met: pageMemory <= TARGET_MEMORY },
+    longTask: { target: `<= ${TARGET_TASK_MS} ms`, value: summary.longestTaskPanZoomMs,
+                met: summary.longestTaskPanZoomMs <= TARGET_TASK_MS },
+  };
+  const out = { summary, runs };
+  const text = JSON.stringify(out, null, 2);
+  if (opt.json) writeFileSync(opt.json, text);
+  console.log(text);
+  const ok = (b) => (b ? 'met' : 'NOT met');
+  console.log(`
+web page under load: ${opt.tracks} tracks at 1 Hz, ${opt.width}x${opt.height}, medians of ${runs.length} runs
+  page:                ${summary.page}
+  machine:             ${summary.machine.cpus} CPUs, load average ${summary.machine.loadAverage1m.toFixed(1)} at the end
+  renderer:            ${summary.renderer}
+  frames while panning ${summary.fpsPanning.toFixed(1)} fps (frame p95 ${summary.frameP95Ms.toFixed(0)} ms)  target >= ${TARGET_FPS}: ${ok(summary.targets.fps.met)}
+  longest task, pan+zoom ${summary.longestTaskPanZoomMs.toFixed(0)} ms  target <= ${TARGET_TASK_MS} ms: ${ok(summary.targets.longTask.met)}
+  page memory          renderer ${MB(summary.memory.rendererRss)} + GPU process ${MB(summary.memory.gpuRss)} = ${MB(pageMemory)}  target <= 1 GB: ${ok(summary.targets.memory.met)}
+                       (JS+DOM by measureUserAgentSpecificMemory ${MB(summary.memory.userAgentSpecific)}, JS heap ${MB(summary.memory.jsHeapUsed)})
+  one stream message   ${summary.messageHandlingMs.toFixed(0)} ms median, ${summary.messageHandlingMaxMs.toFixed(0)} ms max (${MB(summary.messageBytes)}; decode + store + layer buffers)
+  first picture        ${(summary.loadMs / 1000).toFixed(1)} s from login to ${opt.tracks} tracks in the store`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,478 @@
+// The live track store: the node's stream decoded straight into typed arrays (struct of arrays,
+// one slot per track, slots dense in [0, size) so that the arrays are deck.gl attributes as they
+// are). No object per track on the hot path: a TrackInfo is made on demand by get()/forEach().
+// Binary form: src/biac/api/track_codec.h (versions 1 and 2); compact JSON: the same file.
+
+export interface TrackInfo {
+  id: number; t: number /* ms data time */; lat: number; lon: number; alt?: number;
+  ve: number; vn: number; label: string; domain: string;
+  type?: string /* category or CoT type, for the symbol */; sources?: string[];
+  mmsi?: number; icao?: string; cs?: string; name?: string; tn?: string[]; sd?: number;
+  n?: number;
+}
+
+export interface StoreChange { snapshot: boolean; updated: number[]; removed: number[] }
+
+/** Typed-array views for deck.gl, valid until the next change (the arrays are reused). */
+export interface TrackColumns {
+  count: number;
+  ids: Uint32Array;
+  positions: Float32Array;  // lon, lat, 0 per track (drawn flat: the altitude is in `alts`)
+  alts: Float32Array;       // m, NaN when absent
+  headings: Float32Array;   // degrees clockwise from north, NaN when not moving
+  speeds: Float32Array;     // m/s over ground
+  velocities: Float32Array; // ve, vn per track, m/s
+  ages: Float32Array;       // s since the state's data time, at the `now` given to columns()
+  times: Float64Array;      // ms data time
+  labels: Uint16Array;      // index into strings()
+  domains: Uint8Array;      // 0 unknown, 1 sea, 2 air, 3 land, 4 space (model::Domain)
+  types: Uint16Array;       // index into strings(), NO_STRING when absent
+  sources: Uint16Array;     // index into sourceSets(), NO_STRING when absent
+  visible: Uint8Array;      // 1 when the filter passes (or there is none)
+}
+
+export const NO_STRING = 0xffff;
+export const DOMAINS = ['unknown', 'sea', 'air', 'land', 'space'] as const;
+const SOURCE_SEPARATOR = '\x1f';
+
+const MAGIC_B = 0x42, MAGIC_T = 0x54;
+const SNAPSHOT = 1;
+const HEADER_SIZE = 12;           // "BT" u8 version u8 type i64 time_ms
+const RECORD_SIZE = 32;           // track_codec.h "record"
+const ATTRIBUTES_SIZE = 4;        // version 2: u16 type, u16 sources per record
+const E7 = 1e-7;
+const FLAG_ALTITUDE = 1;
+const INITIAL_CAPACITY = 1024;
+const TRAIL_POINTS = 32;          // ring buffer length per track (bounded memory)
+const DEFAULT_TRAIL_SECONDS = 120;
+
+interface Extra { mmsi?: number; icao?: string; cs?: string; name?: string; tn?: string[];
+                  sd?: number; n?: number }
+
+interface JsonTrack {
+  id: number; t: number; lat: number; lon: number; alt?: number; ve?: number; vn?: number;
+  dom?: string; cat?: string; label?: string; src?: string[]; mmsi?: number; icao?: string;
+  cs?: string; name?: string; tn?: string[]; sd?: number; n?: number;
+}
+
+export class TrackStore {
+  version = 0;
+
+  private n = 0;
+  private cap = 0;
+  private slotOf = new Map<number, number>();
+  private ids = new Uint32Array(0);
+  private times = new Float64Array(0);
+  private lats = new Float64Array(0);
+  private lons = new Float64Array(0);
+  private positions = new Float32Array(0);
+  private alts = new Float32Array(0);
+  private vel = new Float32Array(0);
+  private headings = new Float32Array(0);
+  private speeds = new Float32Array(0);
+  private ages = new Float32Array(0);
+  private labels = new Uint16Array(0);
+  private domains = new Uint8Array(0);
+  private types = new Uint16Array(0);
+  private srcs = new Uint16Array(0);
+  private visible = new Uint8Array(0);
+  // Trails: TRAIL_POINTS (lon, lat, t seconds since `epoch`) per slot; head = next write.
+  private trailXY = new Float32Array(0);
+  private trailT = new Float32Array(0);
+  private trailHead = new Uint8Array(0);
+  private trailLen = new Uint8Array(0);
+  private trailSeconds = DEFAULT_TRAIL_SECONDS;
+  private epochMs = 0;
+
+  // Interned strings (labels, types) and source sets of the whole session: message tables are
+  // mapped onto these, so a slot holds a u16.
+  private stringList: string[] = [];
+  private stringIndex = new Map<string, number>();
+  private setList: string[][] = [];
+  private setIndex = new Map<string, number>();
+
+  private extras = new Map<number, Extra>();
+  private listeners = new Set<(c: StoreChange) => void>();
+  private filter: ((t: TrackInfo) => boolean) | null = null;
+  private scratch: TrackInfo = { id: 0, t: 0, lat: 0, lon: 0, ve: 0, vn: 0, label: '', domain: '' };
+  private decoder = new TextDecoder();
+  private messageStrings = new Uint16Array(64);
+  private messageSets = new Uint16Array(64);
+  private updatedIds: number[] = [];
+
+  get size(): number { return this.n; }
+
+  /** The newest data time (ms) of any state applied: the picture's "now" (0 before any). */
+  latestTime = 0;
+
+  /** Interned strings (labels and types): columns().labels/types index this. */
+  strings(): readonly string[] { return this.stringList; }
+  /** Interned source sets: columns().sources indexes this. */
+  sourceSets(): readonly (readonly string[])[] { return this.setList; }
+
+  get(id: number): TrackInfo | undefined {
+    const s = this.slotOf.get(id);
+    return s === undefined ? undefined : this.info(s, {} as TrackInfo);
+  }
+
+  /** Calls `fn` with a fresh TrackInfo for every track (hidden ones included). */
+  forEach(fn: (t: TrackInfo) => void): void {
+    for (let s = 0; s < this.n; s++) fn(this.info(s, {} as TrackInfo));
+  }
+
+  /** Label -> count of the tracks the filter passes (what the map draws). */
+  labelsInUse(): Map<string, number> {
+    const counts = new Map<number, number>();
+    for (let s = 0; s < this.n; s++) {
+      if (this.visible[s]) counts.set(this.labels[s], (counts.get(this.labels[s]) ?? 0) + 1);
+    }
+    const out = new Map<string, number>();
+    counts.forEach((c, k) => out.set(this.stringList[k] ?? '', c));
+    return out;
+  }
+
+  subscribe(fn: (c: StoreChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
+  }
+
+  columns(now: number = Date.now()): TrackColumns {
+    const n = this.n;
+    for (let s = 0; s < n; s++) this.ages[s] = (now - this.times[s]) / 1000;
+    return {
+      count: n, ids: this.ids.subarray(0, n), positions: this.positions.subarray(0, 3 * n),
+      alts: this.alts.subarray(0, n), headings: this.headings.subarray(0, n),
+      speeds: this.speeds.subarray(0, n), velocities: this.vel.subarray(0, 2 * n),
+      ages: this.ages.subarray(0, n), times: this.times.subarray(0, n),
+      labels: this.labels.subarray(0, n), domains: this.domains.subarray(0, n),
+      types: this.types.subarray(0, n), sources: this.srcs.subarray(0, n),
+      visible: this.visible.subarray(0, n),
+    };
+  }
+
+  /** The slot of a track in columns(), or -1. */
+  slot(id: number): number { return this.slotOf.get(id) ?? -1; }
+
+  trail(id: number): [number, number][] {
+    const s = this.slotOf.get(id);
+    if (s === undefined) return [];
+    const out: [number, number][] = [];
+    this.forTrail(s, (x, y) => { out.push([x, y]); });
+    return out;
+  }
+
+  /** Calls fn(lon, lat) for the trail points of slot `s`, oldest first, within the trail time. */
+  forTrail(s: number, fn: (lon: number, lat: number) => void): number {
+    const len = this.trailLen[s];
+    const newest = this.times[s] / 1000 - this.epochMs / 1000;
+    let k = 0;
+    for (let i = len; i > 0; i--) {
+      const j = s * TRAIL_POINTS + ((this.trailHead[s] - i + TRAIL_POINTS) % TRAIL_POINTS);
+      if (newest - this.trailT[j] > this.trailSeconds) continue;
+      fn(this.trailXY[2 * j], this.trailXY[2 * j + 1]);
+      k++;
+    }
+    return k;
+  }
+
+  setTrailSeconds(s: number): void { this.trailSeconds = Math.max(0, s); this.version++; }
+  get trailPointsPerTrack(): number { return TRAIL_POINTS; }
+
+  /**
+   * Hidden tracks are not drawn. The predicate is given a TrackInfo that is REUSED between
+   * calls (no object per track): read it, do not keep it.
+   */
+  setFilter(pred: ((t: TrackInfo) => boolean) | null): void {
+    this.filter = pred;
+    for (let s = 0; s < this.n; s++) this.visible[s] = this.passes(s) ? 1 : 0;
+    this.version++;
+    this.emit({ snapshot: false, updated: [], removed: [] });
+  }
+
+  clear(): void {
+    this.n = 0;
+    this.slotOf.clear();
+    this.extras.clear();
+    this.version++;
+    this.emit({ snapshot: true, updated: [], removed: [] });
+  }
+
+  /** Applies one binary stream message (track_codec.h, version 1 or 2). Returns false if bad. */
+  applyBinary(buf: ArrayBuffer): boolean {
+    const v = new DataView(buf);
+    const bytes = new Uint8Array(buf);
+    if (buf.byteLength < HEADER_SIZE + 2 || bytes[0] !== MAGIC_B || bytes[1] !== MAGIC_T) {
+      return false;
+    }
+    const version = bytes[2];
+    const snapshot = bytes[3] === SNAPSHOT;
+    const time = Number(v.getBigInt64(4, true));
+    let p = HEADER_SIZE;
+    const nStrings = v.getUint16(p, true);
+    p += 2;
+    if (this.messageStrings.length < nStrings) this.messageStrings = new Uint16Array(nStrings);
+    if (this.messageSets.length < nStrings) this.messageSets = new Uint16Array(nStrings);
+    this.messageSets.fill(NO_STRING, 0, nStrings);
+    const texts: string[] = [];
+    for (let i = 0; i < nStrings; i++) {
+      if (p + 2 > buf.byteLength) return false;
+      const len = v.getUint16(p, true);
+      if (p + 2 + len > buf.byteLength) return false;
+      const text = this.decoder.decode(bytes.subarray(p + 2, p + 2 + len));
+      texts.push(text);
+      this.messageStrings[i] = this.intern(text);
+      p += 2 + len;
+    }
+    if (p + 4 > buf.byteLength) return false;
+    const nUpdated = v.getUint32(p, true);
+    p += 4;
+    const records = p;
+    p += nUpdated * RECORD_SIZE;
+    if (p + 4 > buf.byteLength) return false;
+    const nRemoved = v.getUint32(p, true);
+    p += 4;
+    const removedAt = p;
+    p += nRemoved * 4;
+    const attributesAt = version >= 2 ? p : -1;
+    if (p > buf.byteLength || (attributesAt >= 0 && p + nUpdated * ATTRIBUTES_SIZE > buf.byteLength)) {
+      return false;
+    }
+    if (snapshot) this.reset();
+    const updated = this.updatedIds;
+    updated.length = 0;
+    for (let i = 0, r = records; i < nUpdated; i++, r += RECORD_SIZE) {
+      const id = v.getUint32(r, true);
+      const flags = bytes[r + 31];
+      let type = NO_STRING, set = NO_STRING;
+      if (attributesAt >= 0) {
+        const ti = v.getUint16(attributesAt + i * ATTRIBUTES_SIZE, true);
+        const si = v.getUint16(attributesAt + i * ATTRIBUTES_SIZE + 2, true);
+        if (ti < nStrings) type = this.messageStrings[ti];
+        if (si < nStrings) {
+          if (this.messageSets[si] === NO_STRING) this.messageSets[si] = this.internSet(texts[si]);
+          set = this.messageSets[si];
+        }
+      }
+      const li = v.getUint16(r + 28, true);
+      this.upsert(id, time + v.getInt32(r + 4, true), v.getInt32(r + 8, true) * E7,
+                  v.getInt32(r + 12, true) * E7,
+                  flags & FLAG_ALTITUDE ? v.getFloat32(r + 16, true) : NaN,
+                  v.getFloat32(r + 20, true), v.getFloat32(r + 24, true),
+                  li < nStrings ? this.messageStrings[li] : this.intern(''), bytes[r + 30], type, set);
+      updated.push(id);
+    }
+    if (time > this.latestTime) this.latestTime = time;
+    const removed: number[] = [];
+    for (let i = 0; i < nRemoved; i++) {
+      const id = v.getUint32(removedAt + 4 * i, true);
+      this.remove(id);
+      removed.push(id);
+    }
+    this.version++;
+    this.emit({ snapshot, updated: updated.slice(), removed });
+    return true;
+  }
+
+  /** Applies one compact-JSON stream message ({"type":"snapshot"|"delta",...}). */
+  applyJson(m: { type: string; time?: number; tracks?: JsonTrack[]; updated?: JsonTrack[];
+                 removed?: number[] }): void {
+    const snapshot = m.type === 'snapshot';
+    if (snapshot) this.reset();
+    const list = (snapshot ? m.tracks : m.updated) ?? [];
+    const updated: number[] = [];
+    for (const t of list) {
+      const d = DOMAINS.indexOf((t.dom ?? 'unknown') as (typeof DOMAINS)[number]);
+      this.upsert(t.id, t.t, t.lat, t.lon, t.alt ?? NaN, t.ve ?? 0, t.vn ?? 0,
+                  this.intern(t.label ?? ''), d < 0 ? 0 : d,
+                  t.cat ? this.intern(t.cat) : NO_STRING,
+                  t.src && t.src.length ? this.internSet(t.src.join(SOURCE_SEPARATOR)) : NO_STRING);
+      const extra: Extra = {};
+      if (t.mmsi !== undefined) extra.mmsi = t.mmsi;
+      if (t.icao !== undefined) extra.icao = t.icao;
+      if (t.cs !== undefined) extra.cs = t.cs;
+      if (t.name !== undefined) extra.name = t.name;
+      if (t.tn !== undefined) extra.tn = t.tn;
+      if (t.sd !== undefined) extra.sd = t.sd;
+      if (t.n !== undefined) extra.n = t.n;
+      this.extras.set(t.id, extra);
+      updated.push(t.id);
+      if (t.t > this.latestTime) this.latestTime = t.t;
+    }
+    const removed = m.removed ?? [];
+    for (const id of removed) this.remove(id);
+    this.version++;
+    this.emit({ snapshot, updated, removed });
+  }
+
+  // ---- internals ----
+
+  private emit(c: StoreChange): void { this.listeners.forEach((fn) => fn(c)); }
+
+  private reset(): void {
+    this.n = 0;
+    this.slotOf.clear();
+    this.extras.clear();
+  }
+
+  private intern(text: string): number {
+    let k = this.stringIndex.get(text);
+    if (k === undefined) {
+      k = this.stringList.length;
+      this.stringList.push(text);
+      this.stringIndex.set(text, k);
+    }
+    return k;
+  }
+
+  private internSet(joined: string): number {
+    let k = this.setIndex.get(joined);
+    if (k === undefined) {
+      k = this.setList.length;
+      this.setList.push(Object.freeze(joined.split(SOURCE_SEPARATOR)) as string[]);
+      this.setIndex.set(joined, k);
+    }
+    return k;
+  }
+
+  private grow(): void {
+    const cap = Math.max(INITIAL_CAPACITY, this.cap * 2);
+    const g = <T extends Float32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+      a: T, per: number, make: (n: number) => T): T => { const b = make(cap * per); b.set(a); return b; };
+    this.ids = g(this.ids, 1, (k) => new Uint32Array(k));
+    this.times = g(this.times, 1, (k) => new Float64Array(k));
+    this.lats = g(this.lats, 1, (k) => new Float64Array(k));
+    this.lons = g(this.lons, 1, (k) => new Float64Array(k));
+    this.positions = g(this.positions, 3, (k) => new Float32Array(k));
+    this.alts = g(this.alts, 1, (k) => new Float32Array(k));
+    this.vel = g(this.vel, 2, (k) => new Float32Array(k));
+    this.headings = g(this.headings, 1, (k) => new Float32Array(k));
+    this.speeds = g(this.speeds, 1, (k) => new Float32Array(k));
+    this.ages = g(this.ages, 1, (k) => new Float32Array(k));
+    this.labels = g(this.labels, 1, (k) => new Uint16Array(k));
+    this.domains = g(this.domains, 1, (k) => new Uint8Array(k));
+    this.types = g(this.types, 1, (k) => new Uint16Array(k));
+    this.srcs = g(this.srcs, 1, (k) => new Uint16Array(k));
+    this.visible = g(this.visible, 1, (k) => new Uint8Array(k));
+    this.trailXY = g(this.trailXY, 2 * TRAIL_POINTS, (k) => new Float32Array(k));
+    this.trailT = g(this.trailT, TRAIL_POINTS, (k) => new Float32Array(k));
+    this.trailHead = g(this.trailHead, 1, (k) => new Uint8Array(k));
+    this.trailLen = g(this.trailLen, 1, (k) => new Uint8Array(k));
+    this.cap = cap;
+  }
+
+  private upsert(id: number, t: number, lat: number, lon: number, alt: number, ve: number,
+                 vn: number, label: number, domain: number, type: number, set: number): void {
+    let s = this.slotOf.get(id);
+    const fresh = s === undefined;
+    if (s === undefined) {
+      if (this.n === this.cap) this.grow();
+      s = this.n++;
+      this.slotOf.set(id, s);
+      this.ids[s] = id;
+      this.trailHead[s] = 0;
+      this.trailLen[s] = 0;
+      if (this.epochMs === 0) this.epochMs = t;
+    }
+    this.times[s] = t;
+    this.lats[s] = lat;
+    this.lons[s] = lon;
+    this.positions[3 * s] = lon;
+    this.positions[3 * s + 1] = lat;
+    this.positions[3 * s + 2] = 0;
+    this.alts[s] = alt;
+    this.vel[2 * s] = ve;
+    this.vel[2 * s + 1] = vn;
+    const speed = Math.hypot(ve, vn);
+    this.speeds[s] = speed;
+    this.headings[s] = speed > 0.1 ? ((Math.atan2(ve, vn) * 180) / Math.PI + 360) % 360 : NaN;
+    this.labels[s] = label;
+    this.domains[s] = domain < DOMAINS.length ? domain : 0;
+    this.types[s] = type;
+    this.srcs[s] = set;
+    this.visible[s] = this.filter ? (this.passes(s) ? 1 : 0) : 1;
+    this.pushTrail(s, lon, lat, (t - this.epochMs) / 1000, fresh);
+  }
+
+  // A point is kept when the trail's newest point is at least trailSeconds / TRAIL_POINTS
+  // older (so the ring spans the trail time), otherwise the newest point moves.
+  private pushTrail(s: number, lon: number, lat: number, ts: number, fresh: boolean): void {
+    const base = s * TRAIL_POINTS;
+    const len = this.trailLen[s];
+    let j: number;
+    if (!fresh && len > 0) {
+      const last = base + ((this.trailHead[s] - 1 + TRAIL_POINTS) % TRAIL_POINTS);
+      const prev = len > 1 ? base + ((this.trailHead[s] - 2 + TRAIL_POINTS) % TRAIL_POINTS) : -1;
+      const spacing = this.trailSeconds / TRAIL_POINTS;
+      if (prev >= 0 && ts - this.trailT[prev] < spacing) {
+        j = last;  // overwrite the newest point
+      } else {
+        j = base + this.trailHead[s];
+        this.trailHead[s] = (this.trailHead[s] + 1) % TRAIL_POINTS;
+        if (len < TRAIL_POINTS) this.trailLen[s] = len + 1;
+      }
+    } else {
+      j = base + this.trailHead[s];
+      this.trailHead[s] = (this.trailHead[s] + 1) % TRAIL_POINTS;
+      this.trailLen[s] = Math.min(TRAIL_POINTS, len + 1);
+    }
+    this.trailXY[2 * j] = lon;
+    this.trailXY[2 * j + 1] = lat;
+    this.trailT[j] = ts;
+  }
+
+  private remove(id: number): void {
+    const s = this.slotOf.get(id);
+    if (s === undefined) return;
+    this.slotOf.delete(id);
+    this.extras.delete(id);
+    const last = --this.n;
+    if (s !== last) this.move(last, s);
+  }
+
+  private move(from: number, to: number): void {
+    this.ids[to] = this.ids[from];
+    this.slotOf.set(this.ids[to], to);
+    this.times[to] = this.times[from];
+    this.lats[to] = this.lats[from];
+    this.lons[to] = this.lons[from];
+    this.positions.copyWithin(3 * to, 3 * from, 3 * from + 3);
+    this.alts[to] = this.alts[from];
+    this.vel.copyWithin(2 * to, 2 * from, 2 * from + 2);
+    this.headings[to] = this.headings[from];
+    this.speeds[to] = this.speeds[from];
+    this.labels[to] = this.labels[from];
+    this.domains[to] = this.domains[from];
+    this.types[to] = this.types[from];
+    this.srcs[to] = this.srcs[from];
+    this.visible[to] = this.visible[from];
+    this.trailXY.copyWithin(2 * TRAIL_POINTS * to, 2 * TRAIL_POINTS * from,
+                            2 * TRAIL_POINTS * (from + 1));
+    this.trailT.copyWithin(TRAIL_POINTS * to, TRAIL_POINTS * from, TRAIL_POINTS * (from + 1));
+    this.trailHead[to] = this.trailHead[from];
+    this.trailLen[to] = this.trailLen[from];
+  }
+
+  private passes(s: number): boolean {
+    return this.filter ? this.filter(this.info(s, this.scratch)) : true;
+  }
+
+  private info(s: number, o: TrackInfo): TrackInfo {
+    const id = this.ids[s];
+    o.id = id;
+    o.t = this.times[s];
+    o.lat = this.lats[s];
+    o.lon = this.lons[s];
+    const alt = this.alts[s];
+    o.alt = Number.isNaN(alt) ? undefined : alt;
+    o.ve = this.vel[2 * s];
+    o.vn = this.vel[2 * s + 1];
+    o.label = this.stringList[this.labels[s]] ?? '';
+    o.domain = DOMAINS[this.domains[s]] ?? 'unknown';
+    o.type = this.types[s] === NO_STRING ? undefined : this.stringList[this.types[s]];
+    o.sources = this.srcs[s] === NO_STRING ? undefined : this.setList[this.srcs[s]];
+    const e = this.extras.get(id);
+    o.mmsi = e?.mmsi; o.icao = e?.icao; o.cs = e?.cs; o.name = e?.name; o.tn = e?.tn;
+    o.sd = e?.sd; o.n = e?.n;
+    return o;
+  }
+}
