@@ -56,31 +56,6 @@ std::span<const uint8_t> Bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-std::string Basic(const std::string& user, const std::string& password) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const std::string in = user + ":" + password;
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t v = uint8_t(in[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return "Basic " + out;
-}
-
 // ISO 8601 UTC with milliseconds, as CoT writes times.
 std::string Iso(Timestamp t) {
   const std::time_t seconds = static_cast<std::time_t>(t.nanos() / 1'000'000'000);
@@ -167,7 +142,7 @@ class FeedsE2e : public ::testing::Test {
   }
 
   static Json Get(const std::string& target) {
-    net::HeaderList headers = {{"Authorization", Basic("admin", kAdminPassword)}};
+    net::HeaderList headers = {{"Authorization", BasicAuthorization("admin", kAdminPassword)}};
     auto r = net::HttpsGet("127.0.0.1", node_->api_port(), target, headers, Tls());
     EXPECT_TRUE(r.ok()) << target;
     if (!r.ok()) return Json();

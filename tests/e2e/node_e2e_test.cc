@@ -42,31 +42,6 @@ constexpr char kUsPassword[] = "us-analyst-e2e-password";
 constexpr char kJpnPassword[] = "jpn-analyst-e2e-password";
 constexpr char kAdminPassword[] = "admin-e2e-password";
 
-std::string Basic(const std::string& user, const std::string& password) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const std::string in = user + ":" + password;
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t v = uint8_t(in[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return "Basic " + out;
-}
-
 std::string TomlString(const std::string& s) { return Json(s).dump(); }
 
 std::string TomlStrings(const std::vector<std::string>& v) { return Json(v).dump(); }
@@ -185,7 +160,7 @@ class NodeE2e : public ::testing::Test {
   // Waits until every decoded observation is acknowledged and one more picture is out.
   static void WaitSettled() {
     for (int i = 0; i < 200; ++i) {
-      auto sources = Get("/api/v1/sources", Basic("admin", kAdminPassword));
+      auto sources = Get("/api/v1/sources", BasicAuthorization("admin", kAdminPassword));
       bool settled = sources.ok() && sources->status == 200;
       if (settled) {
         for (const auto& s : Json::parse(sources->body)) {
@@ -217,7 +192,7 @@ class NodeE2e : public ::testing::Test {
   }
 
   static Json Picture(const std::string& user, const std::string& password) {
-    auto r = Get("/api/v1/picture", Basic(user, password));
+    auto r = Get("/api/v1/picture", BasicAuthorization(user, password));
     EXPECT_TRUE(r.ok());
     if (!r.ok()) return Json();
     EXPECT_EQ(r->status, 200) << r->body;
@@ -252,8 +227,8 @@ uint64_t NodeE2e::sent_records_ = 0;
 TEST_F(NodeE2e, RequestsWithoutValidCredentialsGetNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"no credentials", ""},
-      {"wrong password", Basic("jpn-analyst", "wrong")},
-      {"unknown user", Basic("nobody", kJpnPassword)},
+      {"wrong password", BasicAuthorization("jpn-analyst", "wrong")},
+      {"unknown user", BasicAuthorization("nobody", kJpnPassword)},
       {"forged token", "Bearer biac_0123456789ab_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
       {"malformed token", "Bearer not-a-token"},
       // JWTs are not tokens of this node, whatever their algorithm.
@@ -280,7 +255,7 @@ TEST_F(NodeE2e, RequestsWithoutValidCredentialsGetNothing) {
 }
 
 TEST_F(NodeE2e, ExpiredAndRevokedTokensAreRefused) {
-  net::HeaderList headers = {{"Authorization", Basic("jpn-analyst", kJpnPassword)}};
+  net::HeaderList headers = {{"Authorization", BasicAuthorization("jpn-analyst", kJpnPassword)}};
   auto issued = net::HttpsPost("127.0.0.1", node_->api_port(), "/api/v1/tokens", headers,
                                R"({"description":"short","lifetime_hours":0.0003})", Tls());
   ASSERT_TRUE(issued.ok());
@@ -342,7 +317,7 @@ TEST_F(NodeE2e, EachAnalystsPictureHoldsOnlyWhatTheyMaySee) {
         std::tuple{"us-analyst", kUsPassword, "jpn-only"}}) {
     const Json picture = Picture(user, password);
     for (const auto& t : picture["tracks"]) {
-      auto r = Get(fmt::format("/api/v1/tracks/{}", t["id"].get<uint64_t>()), Basic(user, password));
+      auto r = Get(fmt::format("/api/v1/tracks/{}", t["id"].get<uint64_t>()), BasicAuthorization(user, password));
       ASSERT_TRUE(r.ok());
       ASSERT_EQ(r->status, 200);
       const Json track = Json::parse(r->body);
@@ -361,18 +336,18 @@ TEST_F(NodeE2e, ExportsSearchAndStreamFollowTheSameSeparation) {
     const Json picture = Picture(user, password);
     const size_t count = picture["tracks"].size();
     for (const char* format : {"geojson", "csv", "kml", "cot"}) {
-      auto r = Get(fmt::format("/api/v1/export?format={}", format), Basic(user, password));
+      auto r = Get(fmt::format("/api/v1/export?format={}", format), BasicAuthorization(user, password));
       ASSERT_TRUE(r.ok());
       ASSERT_EQ(r->status, 200) << format;
       EXPECT_EQ(r->body.find(banned), std::string::npos) << user << " " << format;
     }
-    auto geojson = Get("/api/v1/export?format=geojson", Basic(user, password));
+    auto geojson = Get("/api/v1/export?format=geojson", BasicAuthorization(user, password));
     EXPECT_NEAR(static_cast<double>(Json::parse(geojson->body)["features"].size()),
                 static_cast<double>(count), 5.0);  // the picture moves between the two calls
     // Search by an MMSI the audience sees finds that track.
     for (const auto& t : picture["tracks"]) {
       if (!t.contains("mmsi")) continue;
-      auto s = Get(fmt::format("/api/v1/search?q={}", t["mmsi"].get<uint64_t>()), Basic(user, password));
+      auto s = Get(fmt::format("/api/v1/search?q={}", t["mmsi"].get<uint64_t>()), BasicAuthorization(user, password));
       ASSERT_TRUE(s.ok());
       const Json found = Json::parse(s->body)["tracks"];
       ASSERT_FALSE(found.empty());
@@ -381,7 +356,7 @@ TEST_F(NodeE2e, ExportsSearchAndStreamFollowTheSameSeparation) {
     }
     // The stream's snapshot.
     auto ws = net::WebSocketClient::Connect("127.0.0.1", node_->api_port(), "/api/v1/stream",
-                                            {{"Authorization", Basic(user, password)}}, Tls());
+                                            {{"Authorization", BasicAuthorization(user, password)}}, Tls());
     ASSERT_TRUE(ws.ok()) << ws.error().message();
     auto first = (*ws)->Read(std::chrono::seconds(5));
     ASSERT_TRUE(first.ok());
@@ -416,12 +391,12 @@ TEST_F(NodeE2e, CotOutStreamsTheCertificateUsersPicture) {
 // --- faults ---
 
 TEST_F(NodeE2e, GarbageStallsAndSlowClientsDoNotStopTheNode) {
-  auto before = Get("/api/v1/sources", Basic("admin", kAdminPassword));
+  auto before = Get("/api/v1/sources", BasicAuthorization("admin", kAdminPassword));
   ASSERT_TRUE(before.ok());
   const Json sources_before = Json::parse(before->body);
   // A client that never reads its stream.
   auto idle = net::WebSocketClient::Connect("127.0.0.1", node_->api_port(), "/api/v1/stream",
-                                            {{"Authorization", Basic("us-analyst", kUsPassword)}},
+                                            {{"Authorization", BasicAuthorization("us-analyst", kUsPassword)}},
                                             Tls());
   ASSERT_TRUE(idle.ok());
   // Garbage over UDP (AIS) and TCP (Beast), and a TCP peer that stalls mid-frame.
@@ -452,11 +427,11 @@ TEST_F(NodeE2e, GarbageStallsAndSlowClientsDoNotStopTheNode) {
   // The scenario goes on over the good connections while those stay open.
   const size_t from = sent_records_;
   (void)from;
-  auto uptime_check = Get("/api/v1/health", Basic("admin", kAdminPassword));
+  auto uptime_check = Get("/api/v1/health", BasicAuthorization("admin", kAdminPassword));
   ASSERT_TRUE(uptime_check.ok());
   EXPECT_EQ(uptime_check->status, 200);
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  auto after = Get("/api/v1/sources", Basic("admin", kAdminPassword));
+  auto after = Get("/api/v1/sources", BasicAuthorization("admin", kAdminPassword));
   ASSERT_TRUE(after.ok());
   const Json sources_after = Json::parse(after->body);
   for (size_t i = 0; i < sources_after.size(); ++i) {
@@ -471,7 +446,7 @@ TEST_F(NodeE2e, GarbageStallsAndSlowClientsDoNotStopTheNode) {
   }
   // Another client still gets its stream and the API answers.
   auto other = net::WebSocketClient::Connect("127.0.0.1", node_->api_port(), "/api/v1/stream",
-                                             {{"Authorization", Basic("jpn-analyst", kJpnPassword)}},
+                                             {{"Authorization", BasicAuthorization("jpn-analyst", kJpnPassword)}},
                                              Tls());
   ASSERT_TRUE(other.ok());
   auto message = (*other)->Read(std::chrono::seconds(5));
@@ -486,10 +461,10 @@ TEST_F(NodeE2e, GarbageStallsAndSlowClientsDoNotStopTheNode) {
 
 TEST_F(NodeE2e, KillNineLosesNoAcknowledgedObservationAndRestartsToTheSamePicture) {
   WaitSettled();
-  auto sources = Get("/api/v1/sources?stored=1", Basic("admin", kAdminPassword));
+  auto sources = Get("/api/v1/sources?stored=1", BasicAuthorization("admin", kAdminPassword));
   ASSERT_TRUE(sources.ok());
   const Json acknowledged = Json::parse(sources->body);
-  auto before = Get("/api/v1/picture?format=canonical", Basic("jpn-analyst", kJpnPassword));
+  auto before = Get("/api/v1/picture?format=canonical", BasicAuthorization("jpn-analyst", kJpnPassword));
   ASSERT_TRUE(before.ok());
   uint64_t total = 0;
   for (const auto& s : acknowledged) total += s["acknowledged"].get<uint64_t>();
@@ -498,7 +473,7 @@ TEST_F(NodeE2e, KillNineLosesNoAcknowledgedObservationAndRestartsToTheSamePictur
   node_->Kill();
   const Status restarted = node_->Start();
   ASSERT_TRUE(restarted.ok()) << restarted.message();
-  auto after_sources = Get("/api/v1/sources?stored=1", Basic("admin", kAdminPassword));
+  auto after_sources = Get("/api/v1/sources?stored=1", BasicAuthorization("admin", kAdminPassword));
   ASSERT_TRUE(after_sources.ok());
   const Json stored = Json::parse(after_sources->body);
   ASSERT_EQ(stored.size(), acknowledged.size());
@@ -508,7 +483,7 @@ TEST_F(NodeE2e, KillNineLosesNoAcknowledgedObservationAndRestartsToTheSamePictur
   }
   // Give the first publication a moment, then compare the canonical pictures.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  auto after = Get("/api/v1/picture?format=canonical", Basic("jpn-analyst", kJpnPassword));
+  auto after = Get("/api/v1/picture?format=canonical", BasicAuthorization("jpn-analyst", kJpnPassword));
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->body, before->body);
 }

@@ -1,6 +1,7 @@
 #include "tests/e2e/node_process.h"
 
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -16,6 +17,16 @@
 extern char** environ;
 
 namespace biac::e2e {
+
+std::string BasicAuthorization(const std::string& user, const std::string& password) {
+  const std::string in = user + ":" + password;
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');  // base64 and EVP_EncodeBlock's NUL
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()),
+                                static_cast<int>(in.size()));
+  out.resize(static_cast<size_t>(n));
+  return "Basic " + out;
+}
 
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) Kill();

@@ -13,6 +13,9 @@
 
 namespace biac::e2e {
 
+// The value of an `Authorization: Basic` header (RFC 7617) for a user and password.
+std::string BasicAuthorization(const std::string& user, const std::string& password);
+
 class NodeProcess {
  public:
   NodeProcess(std::string binary, std::string config) : binary_(std::move(binary)), config_(std::move(config)) {}

@@ -164,6 +164,13 @@ before(async () => {
     ca = fs.readFileSync(caPath);
     return (await rest(USERS.us, '/api/v1/health')).status === 200;
   }, 60_000);
+  // The demo builds its scenario's wire feed before it sends anything (longer under the
+  // sanitizers on a loaded machine): the pages are opened once the node has fused tracks.
+  await waitFor('the first fused tracks', async () => {
+    if (node.exitCode !== null) throw new Error(`biac demo exited: ${nodeLog.join('')}`);
+    const r = await rest(USERS.us, '/api/v1/picture');
+    return r.status === 200 && r.json().count > 0;
+  }, 300_000, 1000);
   browser = await chromium.launch({
     executablePath: chromiumPath, headless: true,
     args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',

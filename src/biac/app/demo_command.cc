@@ -253,7 +253,9 @@ int RunNodeDemo(const DemoArgs& args) {
               "'https://127.0.0.1:%u/api/v1/export?format=csv' | head\n",
               e.ca_certificate.c_str(), e.api_port);
   std::printf("    curl -s --cacert %s -u us-analyst:us-analyst-demo "
-              "https://127.0.0.1:%u/api/v1/picture | grep -o '\"MQ9-01[^\"]*\"' | sort -u\n",
+              "https://127.0.0.1:%u/api/v1/picture | "
+              "grep -o '\"cs\":\"HUNTER11\"\\|\"src\":\\[\"uav-gmti\"\\]' | sort | uniq -c"
+              "   # the MQ-9 (KLV) and its GMTI tracks\n",
               e.ca_certificate.c_str(), e.api_port);
   std::printf("  client certificates (mTLS, TAK): %s/<user>.pem and .key\n", certs.c_str());
   std::fflush(stdout);
