@@ -37,6 +37,8 @@ const opt = {
   dist: resolve(args.dist ?? join(root, 'web/dist')),
   json: args.json,
   query: args.query ?? '',
+  profile: args.profile,   // write a JS CPU profile of the pan+zoom (CDP Profiler) and summarise it
+  trace: args.trace,       // write a Chrome trace of the pan (CDP Tracing) and summarise it
 };
 
 const TARGET_FPS = 30;
@@ -146,6 +148,12 @@ async function oneRun(chromium, standIn, run) {
     await page.waitForFunction((n) => (window.biac?.store?.size ?? 0) >= n, opt.tracks,
                                { timeout: LOAD_TIMEOUT_MS, polling: 200 });
     const loadMs = Date.now() - loadStart;
+    // The basemap drawn (its land/borders data set and the view's tiles loaded): its shaders are
+    // compiled on its first draw, a start-up cost and not the pan's.
+    await page.waitForFunction(() => {
+      const m = window.biac?.map;
+      return !m || (m.getContainer().dataset.basemap === 'loaded' && m.areTilesLoaded());
+    }, null, { timeout: LOAD_TIMEOUT_MS, polling: 200 }).catch(() => {});
     await sleep(opt.warmSeconds * 1000);
 
     const renderer = await page.evaluate(() => {
@@ -155,6 +163,10 @@ async function oneRun(chromium, standIn, run) {
       return ext ? `${gl.getParameter(ext.UNMASKED_VENDOR_WEBGL)} / ${gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)}`
                  : gl.getParameter(gl.RENDERER);
     });
+
+    // The page's deck.gl canvas: whether it multisamples (a context attribute).
+    const deckAntialias = await page.evaluate(() =>
+      window.biac?.overlay?._deck?.device?.gl?.getContextAttributes?.()?.antialias ?? null);
 
     // Pan: a mouse drag in a circle (radius 150 px) around the window's centre for panSeconds,
     // while requestAnimationFrame counts frames.
@@ -167,6 +179,13 @@ async function oneRun(chromium, standIn, run) {
       const tick = (t) => { if (b.counting) { b.frames.push(t); requestAnimationFrame(tick); } };
       requestAnimationFrame(tick);
     });
+    const cdpProbe = (opt.profile || opt.trace) ? await context.newCDPSession(page) : null;
+    if (opt.profile) {
+      await cdpProbe.send('Profiler.enable');
+      await cdpProbe.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdpProbe.send('Profiler.start');
+    }
+    if (opt.trace) await startTrace(cdpProbe);
     await page.mouse.move(cx + radius, cy);
     await page.mouse.down();
     const panStart = Date.now();
@@ -175,6 +194,9 @@ async function oneRun(chromium, standIn, run) {
       await page.mouse.move(cx + radius * Math.cos(a), cy + radius * Math.sin(a));
       await sleep(8);
     }
+    // End the drag away from where it began: a drag that ends within MapLibre's click
+    // tolerance of its start is a click, which would select a track.
+    await page.mouse.move(cx - radius, cy);
     await page.mouse.up();
     const pan = await page.evaluate(() => {
       const b = window.__bench;
@@ -205,6 +227,16 @@ async function oneRun(chromium, standIn, run) {
       return { longTaskMax: tasks.reduce((m, t) => Math.max(m, t.duration), 0), longTasks: tasks.length };
     }, zoomPhase);
 
+    if (opt.profile) {
+      const { profile } = await cdpProbe.send('Profiler.stop');
+      writeFileSync(`${opt.profile}.${run}.cpuprofile`, JSON.stringify(profile));
+      console.error(summariseProfile(profile));
+    }
+    if (opt.trace) {
+      const events = await stopTrace(cdpProbe);
+      writeFileSync(`${opt.trace}.${run}.json`, JSON.stringify({ traceEvents: events }));
+      console.error(summariseTrace(events));
+    }
     const messages = await page.evaluate((start) =>
       window.__bench.messages.filter((m) => m.at >= start), pan.phaseStart);
     const cdp = await context.newCDPSession(page);
@@ -221,7 +253,7 @@ async function oneRun(chromium, standIn, run) {
     const proc = processMemory(process.pid);  // the browser is a child of this process
     const storeSize = await page.evaluate(() => window.biac?.store?.size ?? 0);
     const r = {
-      run, renderer, storeSize, loadMs, pan, zoom,
+      run, renderer, deckAntialias, storeSize, loadMs, pan, zoom,
       panZoomLongTaskMax: Math.max(pan.longTaskMax, zoom.longTaskMax),
       messageMs: { median: median(messages.map((m) => m.ms)),
                    max: messages.reduce((a, m) => Math.max(a, m.ms), 0), count: messages.length,
@@ -235,6 +267,93 @@ async function oneRun(chromium, standIn, run) {
   } finally {
     await browser.close();
   }
+}
+
+// ---- profiling (--profile, --trace) ----
+
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame', 'gpu', 'blink', 'v8.execute', 'toplevel'];
+
+async function startTrace(cdp) {
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES },
+                                     transferMode: 'ReportEvents' });
+}
+
+function stopTrace(cdp) {
+  const events = [];
+  return new Promise((resolveTrace) => {
+    cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+    cdp.once('Tracing.tracingComplete', () => resolveTrace(events));
+    void cdp.send('Tracing.end');
+  });
+}
+
+// Where the JS time went: self time by function and by bundle part (deck.gl, luma.gl, MapLibre,
+// the page's own code), from a CDP CPU profile.
+function summariseProfile(p) {
+  const dt = new Map();
+  for (let i = 0; i < p.samples.length; i++) {
+    dt.set(p.samples[i], (dt.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  }
+  const byFn = new Map();
+  let total = 0;
+  for (const n of p.nodes) {
+    const ms = dt.get(n.id) ?? 0;
+    if (!ms) continue;
+    total += ms;
+    const f = n.callFrame;
+    const url = f.url.replace(/^.*\//, '');
+    const k = `${f.functionName || '(anon)'} ${url}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    byFn.set(k, (byFn.get(k) ?? 0) + ms);
+  }
+  const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  const idle = byFn.get('(idle) :0:0') ?? 0;
+  return `CPU profile: ${total.toFixed(0)} ms sampled (${idle.toFixed(0)} ms idle); self time, top 30:\n` +
+         top.map(([k, ms]) => `  ${ms.toFixed(0).padStart(7)} ms  ${k}`).join('\n');
+}
+
+// Main-thread tasks and their composition, GPU-process time, frames, from a trace.
+function summariseTrace(events) {
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name') byThread.set(`${e.pid}:${e.tid}`, e.args.name);
+  }
+  const mainKeys = new Set([...byThread].filter(([, n]) => n === 'CrRendererMain').map(([k]) => k));
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && mainKeys.has(`${e.pid}:${e.tid}`));
+  tasks.sort((a, b) => b.dur - a.dur);
+  const inside = (t) => events.filter((e) => e.ph === 'X' && e.pid === t.pid && e.tid === t.tid &&
+                                         e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur && e !== t);
+  const lines = [`trace: ${events.length} events; longest main-thread tasks:`];
+  for (const t of tasks.slice(0, 5)) {
+    const parts = new Map();
+    for (const e of inside(t)) {
+      if (!['FunctionCall', 'TimerFire', 'FireAnimationFrame', 'EventDispatch', 'V8.GC_SCAVENGER',
+            'MajorGC', 'MinorGC', 'Layout', 'UpdateLayoutTree', 'Paint', 'v8.callFunction',
+            'WebGLRenderingContext', 'ParseHTML', 'BeginMainThreadFrame', 'UpdateLayer',
+            'HitTest', 'GPUTask', 'CommandBufferProxyImpl::Flush', 'v8.run', 'V8.Execute']
+            .includes(e.name) && !e.name.startsWith('V8.GC')) continue;
+      const k = e.name + (e.args?.data?.functionName ? ` ${e.args.data.functionName}` : '') +
+                (e.args?.data?.url ? ` ${String(e.args.data.url).replace(/^.*\//, '')}` : '') +
+                (e.args?.data?.type ? ` ${e.args.data.type}` : '');
+      parts.set(k, (parts.get(k) ?? 0) + e.dur / 1000);
+    }
+    lines.push(`  task ${(t.dur / 1000).toFixed(0)} ms: ` +
+               [...parts].sort((a, b) => b[1] - a[1]).slice(0, 6)
+                 .map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join('; '));
+  }
+  // CPU busy time per process/thread name, to show the GPU process's share.
+  const busy = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    if (!['RunTask', 'ThreadControllerImpl::RunTask'].includes(e.name)) continue;
+    const k = `${byThread.get(`${e.pid}:${e.tid}`) ?? e.tid} (pid ${e.pid})`;
+    busy.set(k, (busy.get(k) ?? 0) + e.dur / 1000);
+  }
+  lines.push('busy time by thread (RunTask):');
+  for (const [k, ms] of [...busy].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+    lines.push(`  ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+  }
+  return lines.join('\n');
 }
 
 const MB = (b) => (b == null || !Number.isFinite(b) ? 'n/a' : `${(b / 1048576).toFixed(0)} MB`);

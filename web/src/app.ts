@@ -12,6 +12,7 @@ import { TrackStore, type TrackInfo } from './live/store';
 import { connectStream } from './live/stream';
 import { attachTrackPicking, trackLayers } from './map/tracks';
 import { areaLayers, drawLayers, replayLayers, ringLayers, type Area, type DrawState } from './map/overlays';
+import { SensorsOverlay } from './map/sensors';
 import { parseLabel, rollup, renderLabel, bannerText, levelClass } from './labels';
 import { parseView, serializeView, type ViewState } from './state';
 import { ReplayStore, type CompactTrack, type TrackSource } from './replay';
@@ -23,6 +24,7 @@ import { LayersPanel } from './ui/layers';
 import { AlertsPanel, AreasPanel } from './ui/lists';
 import { installShortcuts } from './ui/keys';
 import { SearchBox } from './ui/search';
+import { exportQuery } from './ui/export';
 
 type Bbox = [number, number, number, number];
 export const STALE_AFTER_S = 120;
@@ -46,13 +48,19 @@ export class App {
   dataNow = 0; // latest data time seen on the stream (ms)
   playing = false;
   lastBanner = '';
-  onScreen: TrackInfo[] = [];
+  /** The tracks on screen (in the view, not hidden by a layer): made on demand, not per tick. */
+  get onScreen(): TrackInfo[] {
+    const b = this.bounds(), list: TrackInfo[] = [];
+    this.source.forEach((t) => { if (this.layerVisible(t) && this.inBounds(t, b)) list.push(t); });
+    return list;
+  }
   table: TrackTable;
   panel: TrackPanel;
   layersPanel: LayersPanel;
   alerts: AlertsPanel;
   areasPanel: AreasPanel;
   search: SearchBox;
+  sensors = new SensorsOverlay(this); // UAV footprints and GMTI detections
   private stream: ReturnType<typeof connectStream> | null = null;
   private redrawQueued = false;
   private urlTimer = 0;
@@ -73,7 +81,10 @@ export class App {
     });
     this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'nautical' }), 'bottom-right');
-    this.overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+    // No multisampling on deck.gl's canvas (a WebGL context's default): with a software
+    // renderer 4x MSAA multiplies the cost of 100,000 symbols (docs/web-performance.md).
+    this.overlay = new MapboxOverlay({ interleaved: false, layers: [],
+                                       deviceProps: { webgl: { antialias: false } } });
     this.map.addControl(this.overlay as unknown as maplibregl.IControl);
     this.table = new TrackTable(this);
     this.panel = new TrackPanel(this);
@@ -124,6 +135,7 @@ export class App {
     void this.refreshIdentities();
     void this.refreshAreas();
     this.alerts.start();
+    this.sensors.start();
     if (this.view.rings) $('btn-rings').setAttribute('aria-pressed', 'true');
     if (this.view.time !== null) {
       // A deep link into the past: wait for the live picture's time before loading the window.
@@ -208,6 +220,7 @@ export class App {
     if (this.view.rings) layers.push(...ringLayers(this.view.rings, this.view.ringStep, theme));
     const onPick = (id: number | null) => { if (this.draw.mode === 'none') this.select(id); };
     if (this.mode === 'live') {
+      layers.push(...this.sensors.layers(theme)); // beneath the tracks
       layers.push(...trackLayers(this.store, {
         selectedId: this.view.selected, now: this.dataNow || Date.now(), staleAfterS: STALE_AFTER_S,
         gpuPicking: false, zoom: this.map.getZoom(), bounds: this.bounds(),
@@ -215,7 +228,7 @@ export class App {
       }));
     } else {
       layers.push(...replayLayers(this.replay, { selectedId: this.view.selected, visible: this.layerVisible,
-        showTrails: this.view.trail > 0, onPick }));
+        showTrails: this.view.trail > 0, showVectors: this.view.vectors, vectorSeconds: 60, theme, onPick }));
     }
     layers.push(...drawLayers(this.draw, this.measureLine(), this.circlePreview(), theme));
     this.overlay.setProps({ layers });
@@ -245,14 +258,14 @@ export class App {
   updateOnScreen(): void {
     this.table.refresh(true);
     const b = this.bounds();
-    const list: TrackInfo[] = [];
-    this.source.forEach((t) => { if (this.layerVisible(t) && this.inBounds(t, b)) list.push(t); });
-    this.onScreen = list;
-    const labels = new Set<string>();
-    for (const t of list) labels.add(t.label);
+    // Live: from the store's columns (the tracks the map draws), no object per track (100,000
+    // a second otherwise); replay: the replayed picture.
+    const labels = new Set<string>(this.mode === 'live' ? this.store.labelsIn(b)
+                                                        : this.onScreen.map((t) => t.label));
     const sel = this.view.selected !== null ? this.source.get(this.view.selected) : undefined;
     if (sel) labels.add(sel.label);
     for (const t of this.table.shownRows) labels.add(t.label);
+    for (const l of this.sensors.labelsOnScreen(b)) labels.add(l);
     const key = [...labels].sort().join('\n');
     if (key !== this.lastBanner) {
       this.lastBanner = key;
@@ -368,10 +381,9 @@ export class App {
 
   async exportView(): Promise<void> {
     const fmt = $<HTMLSelectElement>('export-format').value;
-    const b = this.bounds().map((v) => v.toFixed(5)).join(',');
     const ext = { geojson: 'geojson', kml: 'kml', csv: 'csv', cot: 'xml' }[fmt] ?? fmt;
     try {
-      const blob = await this.api.blob(`/api/v1/export?format=${fmt}&bbox=${b}`);
+      const blob = await this.api.blob(`/api/v1/export?${exportQuery(fmt, this.bounds(), this.view.hidden)}`);
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
       a.download = `biac-view.${ext}`;

@@ -249,7 +249,16 @@ for (const key of ['jpn', 'us']) {
     await page.evaluate(() => window.biac.map.jumpTo({ center: [128.6, 28.6], zoom: 5.2 }));
 
     // Search: an AIS ship (unclassified, both nations see it) by MMSI; every answer is permitted.
-    const mmsi = await page.evaluate(() => { for (const i of window.biac.identities.values()) if (i.mmsi) return i.mmsi; return null; });
+    // The identities keep tracks that have ended (a ship going dark): take the MMSI of the
+    // live track updated most recently.
+    const mmsi = await page.evaluate(() => {
+      let best = null, newest = -Infinity;
+      for (const [id, i] of window.biac.identities) {
+        const t = i.mmsi ? window.biac.store.get(id) : undefined;
+        if (t && t.t > newest) { newest = t.t; best = i.mmsi; }
+      }
+      return best;
+    });
     assert.ok(mmsi, 'an AIS track with an MMSI');
     const searchBody = page.waitForResponse((r) => r.url().includes('/api/v1/search'));
     await page.fill('#search', String(mmsi));
@@ -278,6 +287,32 @@ for (const key of ['jpn', 'us']) {
     if (key === 'jpn') assert.ok(!csv.includes('NOFORN'));
     assert.ok(csv.includes(user.own), `the export holds the ${user.own} tracks in view`);
     fs.writeFileSync(path.join(artifacts, `export-${user.name}.csv`), csv);
+    // The export follows the layers panel (docs/api.md "Layer filters"): with the national-only
+    // source hidden, the tracks it alone contributes to are not in the file; the rest of the
+    // view is. RFC 4180 rows (the quoted label holds commas) by the header's column names.
+    const csvRows = (text) => {
+      const cells = (line) => {
+        const out = []; let cur = '', quoted = false;
+        for (let i = 0; i < line.length; i++) {
+          const c = line[i];
+          if (quoted) { if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false; else cur += c; }
+          else if (c === '"') quoted = true; else if (c === ',') { out.push(cur); cur = ''; } else cur += c;
+        }
+        out.push(cur);
+        return out;
+      };
+      const lines = text.split('\r\n').filter(Boolean);
+      const head = cells(lines[0]);
+      return lines.slice(1).map((l) => Object.fromEntries(cells(l).map((v, i) => [head[i], v])));
+    };
+    const ownOnly = (text) => csvRows(text).filter((r) => r.sources === user.own).length;
+    assert.ok(ownOnly(csv) > 0, `tracks of ${user.own} alone in the export`);
+    await page.evaluate((s) => { window.biac.view.hidden.add(`src:${s}`); window.biac.applyFilter(); }, user.own);
+    const [filtered] = await Promise.all([page.waitForEvent('download'), tap(page, '#btn-export')]);
+    const hiddenCsv = fs.readFileSync(await filtered.path(), 'utf8');
+    assert.equal(ownOnly(hiddenCsv), 0, `a hidden ${user.own} track is in the export`);
+    assert.ok(csvRows(hiddenCsv).length > 0, 'the rest of the view is exported');
+    await page.evaluate((s) => { window.biac.view.hidden.delete(`src:${s}`); window.biac.applyFilter(); }, user.own);
     assert.deepEqual(page.offOrigin, [], 'requests left the node');
     let gone = page.goneTracks;
     assert.deepEqual(page.errors.filter((e) => !/WebGL|GPU|swiftshader/i.test(e))
@@ -441,3 +476,59 @@ test('select a track, open its panel; replay ten minutes; draw areas; measure; d
   assert.deepEqual(again.offOrigin, []);
   await again.context().close();
 });
+
+// UAV sensors (docs/api.md "Sensors", web/src/map/sensors.ts): the demo's MQ-9 HUNTER11 feeds
+// are SECRET//REL TO USA, JPN, so both analysts get its footprint drawn; every sensor label in
+// the page is one the analyst may see, counts in the banner when on screen, and the layers
+// panel's "Sensors" switch hides the layer (and keeps it in the URL).
+for (const key of ['jpn', 'us']) {
+  const user = USERS[key];
+  test(`${user.name}: the HUNTER11 footprint and the GMTI detections are drawn`, async () => {
+    await waitFor('a HUNTER11 footprint from the node', async () => {
+      const r = await rest(user, '/api/v1/sensors');
+      return r.status === 200 && r.json().footprints.some((f) => f.callsign === 'HUNTER11' && f.corners);
+    }, 120_000, 1000);
+    const page = await openPage(user);
+    const fp = await waitFor('the footprint drawn in the page', () => page.evaluate(() => {
+      const s = window.biac.sensors;
+      const f = s.footprints.find((x) => x.callsign === 'HUNTER11' && x.corners);
+      return f && s.drawn.footprints > 0 ? f : null;
+    }), 60_000, 500);
+    assert.equal(fp.corners.length, 4);
+    assert.ok(fp.platform && fp.center, 'the platform and the frame centre');
+    const d = await page.evaluate(() => {
+      const s = window.biac.sensors;
+      const all = [...s.footprints, ...s.detections];
+      return { labels: [...new Set(all.map((e) => e.label))], sources: [...new Set(all.map((e) => e.source))], drawn: s.drawn };
+    });
+    for (const l of d.labels) assert.ok(permits(user, l), `${user.name} holds a sensor entry labelled ${l}`);
+    assert.ok(!d.sources.includes(user.other));
+    if (key === 'jpn') assert.ok(!d.labels.some((l) => l.includes('NOFORN')));
+    // On screen (the map fitted to the footprint, a few km across): its label is in the
+    // banner's roll-up.
+    await page.evaluate((c) => {
+      const lons = c.map((p) => p[0]), lats = c.map((p) => p[1]);
+      window.biac.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 200, duration: 0 });
+    }, fp.corners);
+    await waitFor('the footprint label on screen', () => page.evaluate((l) => {
+      const a = window.biac;
+      a.updateOnScreen();
+      return a.sensors.labelsOnScreen(a.bounds()).includes(l) && JSON.parse(document.getElementById('banner-top').dataset.labels).includes(l);
+    }, fp.label), 30_000, 500);
+    await waitFor('the footprint drawn here', () => page.evaluate(() => window.biac.sensors.drawn.footprints > 0), 30_000, 500);
+    await sleep(1000);
+    await shot(page, `sensors-${user.name}`);
+    // The layers panel's switch: off hides the layer and goes into the URL.
+    await tap(page, '#btn-layers');
+    await tap(page, '#layers-panel input[data-layer="lay:sensors"]');
+    await waitFor('the layer hidden', () => page.evaluate(() => {
+      const a = window.biac; a.redraw(); return a.sensors.drawn.footprints === 0 && a.sensors.labelsOnScreen(a.bounds()).length === 0;
+    }), 10_000, 250);
+    await waitFor('hide=lay:sensors in the URL', () => /hide=[^&]*lay%3Asensors/.test(page.url()), 5_000, 250);
+    assert.deepEqual(page.offOrigin, [], 'requests left the node');
+    let gone = page.goneTracks;
+    assert.deepEqual(page.errors.filter((e) => !/WebGL|GPU|swiftshader/i.test(e))
+      .filter((e) => !(/status of 404/.test(e) && gone-- > 0)), []);
+    await page.context().close();
+  });
+}

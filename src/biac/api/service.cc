@@ -34,6 +34,7 @@ constexpr size_t kSearchLimit = 100;
 constexpr size_t kHistoryLimit = 20000;
 constexpr size_t kReplayLimit = 500000;
 constexpr size_t kAlertLimit = 1000;
+constexpr size_t kSensorLimit = 5000;    // GMTI detections per /api/v1/sensors answer
 constexpr double kMaxTokenLifetimeHours = 24.0 * 365.0;
 constexpr int64_t kNanosPerMilli = 1'000'000;
 
@@ -165,6 +166,77 @@ Result<Polygon> ParsePolygon(std::string_view text) {
     return InvalidArgument("polygon: at least three points lon,lat;lon,lat;... are needed");
   }
   return polygon;
+}
+
+// The layer filters of GET /api/v1/picture and /export (docs/api.md, "Layer filters"): the web
+// page's hidden layers, so an export holds what the analyst sees. Applied to the audience's
+// released picture, they can only remove tracks. Each hide_* parameter names one value and may
+// be repeated (a rendered label holds commas); `ids` is a comma list.
+struct TrackFilter {
+  std::set<std::string, std::less<>> domains;  // hide_domain
+  std::set<std::string, std::less<>> sources;  // hide_source: gone when ALL its sources are
+  std::set<std::string, std::less<>> nations;  // hide_nation: gone when ALL its originators are
+  std::set<std::string, std::less<>> labels;   // hide_label: the rendered label, exactly
+  std::optional<std::set<uint64_t>> ids;       // ids: keep only these
+
+  // The page's nations of a label: "open" for unclassified material, else the originators'
+  // policies; none for UNLABELLED (never hidden by nation), as web/src/app.ts nationsOf().
+  static std::vector<std::string_view> NationsOf(const labels::Label& label) {
+    std::vector<std::string_view> out;
+    if (label.unlabelled()) return out;
+    if (label.level() == labels::Level::kUnclassified) return {"open"};
+    for (const labels::Origin& o : label.origins()) out.push_back(o.policy);
+    return out;
+  }
+
+  bool Keeps(const model::FusedTrack& t) const {
+    if (ids && !ids->contains(t.id)) return false;
+    if (domains.contains(model::DomainName(t.domain))) return false;
+    if (!labels.empty() && labels.contains(labels::Render(t.label))) return false;
+    const auto all_hidden = [](const auto& values, const auto& hidden) {
+      return !hidden.empty() && !values.empty() &&
+             std::all_of(values.begin(), values.end(),
+                         [&](const auto& v) { return hidden.contains(v); });
+    };
+    if (all_hidden(NationsOf(t.label), nations)) return false;
+    return !all_hidden(t.sources, sources);
+  }
+};
+
+Result<TrackFilter> ParseTrackFilter(const Query& query) {
+  static constexpr std::string_view kDomains[] = {"unknown", "sea", "air", "land", "space"};
+  TrackFilter filter;
+  for (const auto& [key, value] : query) {
+    if (key == "hide_domain") {
+      if (std::find(std::begin(kDomains), std::end(kDomains), value) == std::end(kDomains)) {
+        return InvalidArgument(
+            fmt::format("hide_domain: '{}' is not one of unknown, sea, air, land, space", value));
+      }
+      filter.domains.insert(value);
+    } else if (key == "hide_source") {
+      filter.sources.insert(value);
+    } else if (key == "hide_nation") {
+      filter.nations.insert(value);
+    } else if (key == "hide_label") {
+      filter.labels.insert(value);
+    } else if (key == "ids") {
+      if (!filter.ids) filter.ids.emplace();
+      size_t start = 0;
+      while (start <= value.size()) {
+        size_t end = value.find(',', start);
+        if (end == std::string::npos) end = value.size();
+        const std::string_view item = std::string_view(value).substr(start, end - start);
+        uint64_t id = 0;
+        const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+        if (item.empty() || ec != std::errc() || ptr != item.data() + item.size()) {
+          return InvalidArgument(fmt::format("ids: '{}' is not a track id", item));
+        }
+        filter.ids->insert(id);
+        start = end + 1;
+      }
+    }
+  }
+  return filter;
 }
 
 std::string Lower(std::string_view text) {
@@ -349,6 +421,18 @@ net::HttpResponse ApiService::Route(Call& call) {
   if (path == "/api/v1/search" && get) return Search(call);
   if (path == "/api/v1/replay" && get) return Replay(call);
   if (path == "/api/v1/alerts" && get) return Alerts(call);
+  if (path == "/api/v1/sensors" && get) {
+    // UAV footprints and GMTI detections (api/sensors.h), released like the tracks.
+    if (context_.sensors == nullptr) return Error(404, "not_found", "no sensor board");
+    auto window = ParseSensorWindow(Param(call.query, "since_s"));
+    if (!window.ok()) return Error(400, "bad_request", window.error().message());
+    SensorAnswer answer = context_.sensors->Answer(context_.audiences[call.audience].user,
+                                                   call.now - *window, call.now, kSensorLimit);
+    for (const labels::Label& label : answer.released) call.Released(label);
+    net::HttpResponse response;
+    response.body = std::move(answer.body);
+    return response;
+  }
   if (path == "/api/v1/areas" && (get || method == "POST")) return Areas(call);
   if (path == "/api/v1/users" && (get || method == "POST")) return Users(call);
   if (path == "/api/v1/tokens" && (get || method == "POST")) return Tokens(call);
@@ -468,16 +552,20 @@ net::HttpResponse ApiService::Picture(Call& call, bool is_export) {
     if (!parsed.ok()) return Error(400, "bad_request", parsed.error().message());
     polygon = std::move(parsed).value();
   }
+  auto filter = ParseTrackFilter(call.query);
+  if (!filter.ok()) return Error(400, "bad_request", filter.error().message());
   const std::string format_name =
       Param(call.query, "format").value_or(is_export ? "geojson" : "json");
   const auto latest = context_.hub->Latest(call.audience);
   model::Picture selected;
   selected.time = latest->picture.time;
+  // The audience's picture is what it may see; the filters only take tracks away from it.
   for (const model::FusedTrack& t : latest->picture.tracks) {
     const double lat = t.position.latitude_deg;
     const double lon = t.position.longitude_deg;
     if (box && !box->Contains(lat, lon)) continue;
     if (polygon && !polygon->Contains(lat, lon)) continue;
+    if (!filter->Keeps(t)) continue;
     selected.tracks.push_back(t);
     call.Released(t.label);
   }

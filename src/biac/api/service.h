@@ -17,6 +17,7 @@
 #include "biac/api/audit_sink.h"
 #include "biac/api/auth/accounts.h"
 #include "biac/api/picture_hub.h"
+#include "biac/api/sensors.h"
 #include "biac/api/stream.h"
 #include "biac/base/clock.h"
 #include "biac/labels/access.h"
@@ -37,6 +38,7 @@ struct ApiContext {
   storage::Store* store = nullptr;
   PictureHub* hub = nullptr;
   Streamer* streamer = nullptr;
+  SensorBoard* sensors = nullptr;  // GET /api/v1/sensors (null: the route answers 404)
   AuditSink* audit = nullptr;
   const Clock* clock = nullptr;
   std::string web_root;  // built web page; empty: none

@@ -88,6 +88,9 @@ struct Streamer::Client {
 class Streamer::Handler final : public net::WebSocketHandler {
  public:
   explicit Handler(std::shared_ptr<Client> client) : client_(std::move(client)) {}
+  // The server drops a handler when its connection ends (after OnClose) and also when it
+  // refuses the upgrade after the handler was made: either way the client is gone.
+  ~Handler() override { client_->closed = true; }
   void OnMessage(std::string_view text) override {
     const nlohmann::json message = nlohmann::json::parse(text, nullptr, false);
     if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) {
@@ -169,9 +172,10 @@ void Streamer::Run() {
     if (hub_->closed()) break;
     {
       std::lock_guard lock(mutex_);
-      std::erase_if(clients_, [](const std::shared_ptr<Client>& c) {
-        return c->closed.load() || !c->session->open();
-      });
+      // Only clients whose connection ended leave. A session is not open() until its
+      // handshake response is written, and a client added by the upgrade handler is served
+      // from the start: its snapshot waits in the session's queue for the handshake.
+      std::erase_if(clients_, [](const std::shared_ptr<Client>& c) { return c->closed.load(); });
       clients = clients_;
     }
     const Timestamp now = clock_->Now();

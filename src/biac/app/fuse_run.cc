@@ -458,6 +458,7 @@ std::string FuseReportToJson(const FuseReport& report) {
     a["counters"] = {{"received", r.counters.received},
                      {"applied", r.counters.applied},
                      {"too_late", r.counters.too_late},
+                     {"applied_late", r.counters.applied_late},
                      {"invalid", r.counters.invalid},
                      {"identity_jumps", r.counters.identity_jumps},
                      {"merges", r.counters.merges},

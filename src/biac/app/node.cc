@@ -20,6 +20,7 @@
 #include "biac/api/export/export.h"
 #include "biac/api/picture_hub.h"
 #include "biac/api/prometheus.h"
+#include "biac/api/sensors.h"
 #include "biac/api/service.h"
 #include "biac/api/stream.h"
 #include "biac/app/feed_decode.h"
@@ -100,6 +101,7 @@ class Node::Impl {
   api::AccountDirectory accounts_;
   std::unique_ptr<api::PictureHub> hub_;
   std::unique_ptr<api::Streamer> streamer_;
+  api::SensorBoard sensors_;  // UAV footprints and GMTI detections (GET /api/v1/sensors)
   std::unique_ptr<api::ApiService> service_;
   std::unique_ptr<net::HttpServer> http_;
   std::unique_ptr<net::TlsStreamServer> cot_server_;
@@ -238,6 +240,7 @@ Status Node::Impl::Replay() {
     if (batch->empty()) break;
     for (const storage::StoredObservation& s : *batch) {
       fusion_->Add(s.observation, s.arrival);
+      sensors_.Add(std::span(&s.observation, 1), s.arrival);
       after = s.observation.id;
       last_arrival = s.arrival;
       any = true;
@@ -298,6 +301,7 @@ Status Node::Impl::Start() {
   context.store = store_.get();
   context.hub = hub_.get();
   context.streamer = streamer_.get();
+  context.sensors = &sensors_;
   context.audit = audit_.get();
   context.clock = clock_;
   context.web_root = config_.web_root;
@@ -385,6 +389,7 @@ void Node::Impl::Ingest(std::deque<IngestQueue::Batch>& batches) {
     for (model::Observation& o : batch.observations) o.id = next_id_++;
     store_->AppendObservations(batch.observations, batch.arrival);
     for (const model::Observation& o : batch.observations) fusion_->Add(o, batch.arrival);
+    sensors_.Add(batch.observations, batch.arrival);
     std::lock_guard lock(ack_mutex_);
     fused_[batch.source] += batch.observations.size();
     unacknowledged_.push_back({next_id_ - 1, batch.source, batch.observations.size()});
@@ -597,6 +602,9 @@ std::string Node::Impl::Metrics() const {
                 engine_counters_[i].too_late, {{"audience", config_.audiences[i].name}});
     }
     for (size_t i = 0; i < engine_counters_.size(); ++i) {
+      w.Counter("biac_fusion_applied_late_total",
+                "Observations that arrived after their time was committed, within late_s: applied.",
+                engine_counters_[i].applied_late, {{"audience", config_.audiences[i].name}});
       w.Counter("biac_fusion_applied_total", "Observations applied by the audience's engine.",
                 engine_counters_[i].applied, {{"audience", config_.audiences[i].name}});
     }

@@ -32,7 +32,7 @@ const std::map<std::string, Keys>& KnownTables() {
        {"backend", "url", "path", "commit_interval_ms", "retention_hours", "history_interval_s",
         "synchronous_full", "queue_limit"}},
       {"fusion",
-       {"lag_s", "publish_interval_ms", "live_pending", "provenance_limit", "queue_limit",
+       {"lag_s", "late_s", "publish_interval_ms", "live_pending", "provenance_limit", "queue_limit",
         "picture_store_interval_s", "restart_replay_s"}},
       {"audit", {"path", "key", "origin"}},
       {"audience", {"name", "clearance", "nationality", "affiliations", "sci", "caveats"}},
@@ -376,6 +376,7 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
   c.audit_key_path = in_data("audit.key");
   c.audit_origin = c.node_name + "/audit";
   c.engine.lag_s = 1.0;
+  c.engine.late_s = 1.0;
   c.engine.provenance_limit = 32;
   // Bounded queues keep memory bounded: a full queue back-pressures rather than grows.
   c.store.queue_limit = 100000;
@@ -428,6 +429,7 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
   if (const toml::table* t = Table(root, "fusion")) {
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "fusion", "fusion"));
     BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "lag_s", c.engine.lag_s, 0, 600));
+    BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "late_s", c.engine.late_s, 0, 600));
     double publish_ms = c.publish_interval_s * 1000;
     BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "publish_interval_ms", publish_ms, 5, 10000));
     c.publish_interval_s = publish_ms / 1000;

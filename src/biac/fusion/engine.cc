@@ -7,6 +7,8 @@
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <span>
+#include <unordered_map>
 #include <utility>
 
 #include "biac/assignment/assignment.h"
@@ -166,6 +168,9 @@ struct HorizontalMeasurement {
 Status EngineOptions::Validate() const {
   auto positive = [](double v) { return std::isfinite(v) && v > 0.0; };
   if (!std::isfinite(lag_s) || lag_s < 0.0) return InvalidArgument("fusion lag_s must be >= 0");
+  if (!std::isfinite(late_s) || late_s < 0.0) {
+    return InvalidArgument("fusion late_s must be >= 0");
+  }
   for (const DomainTuning* d : {&sea, &air, &land, &unknown}) {
     if (!positive(d->process_noise) || !positive(d->coast_s)) {
       return InvalidArgument("fusion domain tuning: process_noise and coast_s must be > 0");
@@ -252,6 +257,119 @@ struct Engine::Core {
     if (t.dirty) return;
     t.dirty = true;
     dirty.push_back(t.serial);
+  }
+
+  // ---- spatial index of the tracks (the pre-filter's candidates) ----
+  // Tracks filed by the ECEF cell of their position (`ecef`), so that the tracks a detection
+  // may belong to are found among the 27 cells around it instead of among all tracks. A track
+  // is filed under its cell when its pre-filter reach (Reach) for any time in the index's
+  // window [grid_lo, grid_hi] is shorter than a cell: then every point NearEnough to it at
+  // such a time lies in one of the 27 cells around the point. The others (fast, uncertain or
+  // long silent tracks) are on `grid_wide`, always examined. A query outside the window scans
+  // every track. Candidates come out in index order, as a full scan gives them, so the index
+  // changes the cost, never the outcome (test IndexedAndScannedPicturesAreTheSame).
+  // Rebuilt at every housekeeping (the only place tracks are erased); a track is refiled
+  // whenever its state changes (Reanchor ends every update).
+  static constexpr double kCellM = 50000.0;  // > kPrefilterDistanceM
+  static constexpr int64_t kCellOffset = int64_t{1} << 20;
+  static constexpr uint64_t kWideKey = ~uint64_t{0};
+  static constexpr uint64_t kNoKey = ~uint64_t{0} - 1;
+  static constexpr double kGridMarginS = 2.0;  // beyond the housekeeping period (1 s)
+  std::unordered_map<uint64_t, std::vector<uint32_t>> grid;  // looked up, never iterated
+  std::vector<uint32_t> grid_wide;
+  std::vector<uint64_t> grid_key;  // per track index: its cell, kWideKey or kNoKey
+  bool grid_valid = false;
+  Timestamp grid_lo, grid_hi;
+  std::vector<int> scratch_candidates;
+
+  static uint64_t CellKey(int64_t cx, int64_t cy, int64_t cz) {
+    constexpr uint64_t kMask = (uint64_t{1} << 21) - 1;
+    return (static_cast<uint64_t>(cx + kCellOffset) & kMask) << 42 |
+           (static_cast<uint64_t>(cy + kCellOffset) & kMask) << 21 |
+           (static_cast<uint64_t>(cz + kCellOffset) & kMask);
+  }
+  static int64_t Cell(double v) { return static_cast<int64_t>(std::floor(v / kCellM)); }
+
+  uint64_t KeyFor(const TrackState& t) const {
+    const double dt = std::max({0.0, Seconds(grid_hi, t.time), Seconds(t.time, grid_lo)});
+    if (!(Reach(t, dt) < kCellM)) return kWideKey;
+    return CellKey(Cell(t.ecef.x), Cell(t.ecef.y), Cell(t.ecef.z));
+  }
+
+  void File(uint32_t i, uint64_t key) {
+    grid_key[i] = key;
+    if (key == kWideKey) {
+      grid_wide.push_back(i);
+    } else {
+      grid[key].push_back(i);
+    }
+  }
+
+  void Unfile(uint32_t i) {
+    const uint64_t key = grid_key[i];
+    if (key == kNoKey) return;
+    std::vector<uint32_t>& list = key == kWideKey ? grid_wide : grid[key];
+    auto it = std::find(list.begin(), list.end(), i);
+    if (it != list.end()) {
+      *it = list.back();
+      list.pop_back();
+    }
+    if (key != kWideKey && list.empty()) grid.erase(key);
+    grid_key[i] = kNoKey;
+  }
+
+  void Reindex(const TrackState& t) {
+    if (!grid_valid) return;
+    const auto address = reinterpret_cast<uintptr_t>(&t);
+    const auto base = reinterpret_cast<uintptr_t>(tracks.data());
+    if (address < base || address >= base + tracks.size() * sizeof(TrackState)) return;
+    const auto i = static_cast<uint32_t>((address - base) / sizeof(TrackState));
+    if (i >= grid_key.size()) grid_key.resize(tracks.size(), kNoKey);
+    const uint64_t key = KeyFor(t);
+    if (key == grid_key[i]) return;
+    Unfile(i);
+    File(i, key);
+  }
+
+  void RebuildGrid(Timestamp time) {
+    grid.clear();
+    grid_wide.clear();
+    grid_key.assign(tracks.size(), kNoKey);
+    grid_valid = options.spatial_index;
+    if (!grid_valid) return;
+    grid_lo = time - FromSeconds(options.late_s + kGridMarginS);
+    grid_hi = time + FromSeconds(kGridMarginS);
+    for (uint32_t i = 0; i < tracks.size(); ++i) File(i, KeyFor(tracks[i]));
+  }
+
+  // Indices (ascending) of every track that may be NearEnough to a point of `look` at a time
+  // in [first, last]: a superset of those, never missing one.
+  const std::vector<int>& Candidates(std::span<const PreparedObservation*> look,
+                                     Timestamp first, Timestamp last) {
+    std::vector<int>& out = scratch_candidates;
+    out.clear();
+    const bool indexed = grid_valid && first >= grid_lo && last <= grid_hi &&
+                         grid_key.size() == tracks.size();
+    if (!indexed) {
+      out.resize(tracks.size());
+      for (size_t i = 0; i < tracks.size(); ++i) out[i] = static_cast<int>(i);
+      return out;
+    }
+    out.assign(grid_wide.begin(), grid_wide.end());
+    for (const PreparedObservation* p : look) {
+      const int64_t cx = Cell(p->ecef.x), cy = Cell(p->ecef.y), cz = Cell(p->ecef.z);
+      for (int64_t dx = -1; dx <= 1; ++dx) {
+        for (int64_t dy = -1; dy <= 1; ++dy) {
+          for (int64_t dz = -1; dz <= 1; ++dz) {
+            auto it = grid.find(CellKey(cx + dx, cy + dy, cz + dz));
+            if (it != grid.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+          }
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
 
   // Scratch for one look's assignment.
@@ -470,6 +588,11 @@ struct Engine::Core {
 
   // Moves the track's frame to its current position when it has drifted far from it.
   void Reanchor(TrackState& t) {
+    MoveFrame(t);
+    Reindex(t);
+  }
+
+  void MoveFrame(TrackState& t) {
     const double e = t.x(kE);
     const double n = t.x(kN);
     const geo::Ecef here = t.frame->EnuToEcef({e, n, 0.0});
@@ -580,7 +703,7 @@ struct Engine::Core {
         t.domain = Domain::kAir;
       }
     }
-    t.last_update = time;
+    t.last_update = std::max(t.last_update, time);  // a late observation never moves it back
     ++t.hits;
     if (!t.confirmed && t.hits >= options.confirm_hits &&
         Seconds(time, t.created) <= options.confirm_window_s) {
@@ -647,7 +770,9 @@ struct Engine::Core {
     // track of this ship before it was heard), else start a confirmed track.
     TrackState* best = nullptr;
     double best_distance = options.gate_2d;
-    for (TrackState& t : tracks) {
+    const PreparedObservation* one[1] = {&prepared};
+    for (const int i : Candidates(one, o.time, o.time)) {
+      TrackState& t = tracks[i];
       if (t.mmsi || t.icao || !t.uid.empty()) continue;
       if (!NearEnough(t, prepared)) continue;
       const double d = GateDistance(t, prepared);
@@ -759,7 +884,7 @@ struct Engine::Core {
       first = std::min(first, p->observation->time);
       last = std::max(last, p->observation->time);
     }
-    for (int i = 0; i < static_cast<int>(tracks.size()); ++i) {
+    for (const int i : Candidates(look, first, last)) {
       const TrackState& t = tracks[i];
       const double dt =
           std::max(std::abs(Seconds(first, t.time)), std::abs(Seconds(last, t.time)));
@@ -920,8 +1045,10 @@ struct Engine::Core {
 
   // ---- housekeeping: once per second of data time ----
   void Housekeeping(Timestamp time) {
+    grid_valid = false;  // tracks are erased and merged here
     DeleteStale(time);
     MergeDuplicates(time);
+    RebuildGrid(time);
   }
 
   void Forget(const TrackState& t) {
@@ -1138,7 +1265,7 @@ struct Engine::Core {
       housekeeping_second = second;
       Housekeeping(time);
     }
-    last_applied = time;
+    if (!has_applied || time > last_applied) last_applied = time;  // not back for a late one
     has_applied = true;
     // Detections of one look are assigned together; everything else one by one.
     size_t begin = 0;
@@ -1314,12 +1441,23 @@ void Engine::Add(const PreparedObservation* observation) {
   }
   const Timestamp time = observation->observation->time;
   if (c.has_committed && time <= c.committed) {
-    ++c.counters.too_late;
+    if (Seconds(c.committed, time) > c.options.late_s) {
+      ++c.counters.too_late;
+      return;
+    }
+    // Within the late window: applied now, alone (EngineOptions::late_s).
+    ++c.counters.applied_late;
+    const PreparedObservation* look[1] = {observation};
+    c.ApplyLook(look);
     return;
   }
   c.pending.push_back(observation);
   std::push_heap(c.pending.begin(), c.pending.end(), HeapLess);
-  AdvanceClock(observation->arrival);
+  // The clock follows the data: an observation's time, but never past its arrival (a source
+  // stamping the future cannot commit everyone else's present). A node that falls behind
+  // (a backlog in a socket buffer or the queue) reads old data in order, and that data is not
+  // too late because the node was slow.
+  AdvanceClock(std::min(time, observation->arrival));
 }
 
 void Engine::AdvanceClock(Timestamp now) {

@@ -66,6 +66,16 @@ struct EngineOptions {
   // Out-of-sequence window: an observation is committed once the clock has passed its data
   // time by this much; one arriving later than that is too late (counted, not applied).
   double lag_s = 10.0;
+  // Late window of a live node: an observation at most `late_s` behind the committed time is
+  // applied at once, in arrival order, instead of being too late. It is associated and
+  // updated against the tracks as they are: a track already updated past the observation's
+  // time is not predicted back, so the update is off by at most `late_s` of the object's
+  // motion (25 m for a ship at 10 m/s and 2.5 s, 125 m for a jet at 250 m/s and 0.5 s: below
+  // a surveillance radar's own error at range). What it buys: a source whose reports leave it
+  // later than `lag_s` after their time (a radar sending a sector at its end, a starved
+  // listener) still updates the picture, without holding every other source back by that
+  // delay. 0 (the default, and offline fusion): strict time order, too late is too late.
+  double late_s = 0.0;
 
   DomainTuning sea{0.01, 600.0};
   DomainTuning air{25.0, 60.0};
@@ -107,6 +117,11 @@ struct EngineOptions {
   // and the store keeps every observation (docs/fusion.md, "Provenance").
   size_t provenance_limit = 0;
 
+  // Candidate tracks of a detection come from a spatial index (ECEF cells) instead of a scan
+  // of every track. The outcome is the same either way (the index returns a superset of the
+  // tracks the exact pre-filter keeps, in the same order); false is for tests that prove it.
+  bool spatial_index = true;
+
   Status Validate() const;
 };
 
@@ -126,7 +141,8 @@ PreparedObservation Prepare(const model::Observation& observation, Timestamp arr
 struct EngineCounters {
   uint64_t received = 0;
   uint64_t applied = 0;
-  uint64_t too_late = 0;       // arrived after their time was committed
+  uint64_t too_late = 0;       // arrived after their time was committed (and after late_s)
+  uint64_t applied_late = 0;   // arrived after their time was committed, within late_s: applied
   uint64_t invalid = 0;        // failed preparation (position out of range, NaN)
   uint64_t ignored = 0;        // kinds the engine does not track (sensor points)
   uint64_t identity_jumps = 0;
@@ -147,7 +163,7 @@ class Engine {
 
   // Hands the engine one observation. The PreparedObservation (and the Observation it points
   // to) must outlive the engine's use of it: until it is committed. Advances the clock to
-  // max(clock, arrival) and commits what the lag allows.
+  // max(clock, min(data time, arrival)) and commits what the lag allows.
   void Add(const PreparedObservation* observation);
 
   // Advances the clock without an observation (a live node calls this on its timer).

@@ -55,6 +55,18 @@ interface JsonTrack {
   cs?: string; name?: string; tn?: string[]; sd?: number; n?: number;
 }
 
+// A TrackInfo made by get()/forEach(): a class, so that every one has the same shape from its
+// construction (objects grown property by property from {} are slower to make and to read, and
+// forEach makes one per track).
+class Track implements TrackInfo {
+  id = 0; t = 0; lat = 0; lon = 0; alt: number | undefined = undefined; ve = 0; vn = 0;
+  label = ''; domain = ''; type: string | undefined = undefined;
+  sources: string[] | undefined = undefined; mmsi: number | undefined = undefined;
+  icao: string | undefined = undefined; cs: string | undefined = undefined;
+  name: string | undefined = undefined; tn: string[] | undefined = undefined;
+  sd: number | undefined = undefined; n: number | undefined = undefined;
+}
+
 export class TrackStore {
   version = 0;
 
@@ -94,7 +106,7 @@ export class TrackStore {
   private extras = new Map<number, Extra>();
   private listeners = new Set<(c: StoreChange) => void>();
   private filter: ((t: TrackInfo) => boolean) | null = null;
-  private scratch: TrackInfo = { id: 0, t: 0, lat: 0, lon: 0, ve: 0, vn: 0, label: '', domain: '' };
+  private scratch: TrackInfo = new Track();
   private decoder = new TextDecoder();
   private messageStrings = new Uint16Array(64);
   private messageSets = new Uint16Array(64);
@@ -112,12 +124,31 @@ export class TrackStore {
 
   get(id: number): TrackInfo | undefined {
     const s = this.slotOf.get(id);
-    return s === undefined ? undefined : this.info(s, {} as TrackInfo);
+    return s === undefined ? undefined : this.info(s, new Track());
   }
 
   /** Calls `fn` with a fresh TrackInfo for every track (hidden ones included). */
   forEach(fn: (t: TrackInfo) => void): void {
-    for (let s = 0; s < this.n; s++) fn(this.info(s, {} as TrackInfo));
+    for (let s = 0; s < this.n; s++) fn(this.info(s, new Track()));
+  }
+
+  /**
+   * The labels of the tracks that the filter passes and that lie in the box [west, south, east,
+   * north] (degrees, west <= east), each once: the banner's roll-up of what the map shows,
+   * from the columns, without an object per track.
+   */
+  labelsIn(b: readonly [number, number, number, number]): string[] {
+    const seen = new Uint8Array(this.stringList.length);
+    const out: string[] = [];
+    for (let s = 0; s < this.n; s++) {
+      const l = this.labels[s];
+      if (seen[l] || !this.visible[s]) continue;
+      const lon = this.lons[s], lat = this.lats[s];
+      if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) continue;
+      seen[l] = 1;
+      out.push(this.stringList[l] ?? '');
+    }
+    return out;
   }
 
   /** Label -> count of the tracks the filter passes (what the map draws). */
@@ -238,10 +269,17 @@ export class TrackStore {
       return false;
     }
     if (snapshot) this.reset();
+    // Room for the whole message at once (a snapshot of 100,000 would double the arrays 7 times).
+    if (this.n + nUpdated > this.cap) this.grow(this.n + nUpdated);
     const updated = this.updatedIds;
     updated.length = 0;
+    // The node lists a message's tracks in the same order every time, so a track's slot is
+    // most often the one after the previous record's: checked before the id map (a Map lookup
+    // was a third of a 100,000-track message).
+    let guess = 0;
     for (let i = 0, r = records; i < nUpdated; i++, r += RECORD_SIZE) {
       const id = v.getUint32(r, true);
+      const slot = guess < this.n && this.ids[guess] === id ? guess : this.slotOf.get(id);
       const flags = bytes[r + 31];
       let type = NO_STRING, set = NO_STRING;
       if (attributesAt >= 0) {
@@ -254,7 +292,7 @@ export class TrackStore {
         }
       }
       const li = v.getUint16(r + 28, true);
-      this.upsert(id, time + v.getInt32(r + 4, true), v.getInt32(r + 8, true) * E7,
+      guess = 1 + this.upsert(id, slot, time + v.getInt32(r + 4, true), v.getInt32(r + 8, true) * E7,
                   v.getInt32(r + 12, true) * E7,
                   flags & FLAG_ALTITUDE ? v.getFloat32(r + 16, true) : NaN,
                   v.getFloat32(r + 20, true), v.getFloat32(r + 24, true),
@@ -282,7 +320,7 @@ export class TrackStore {
     const updated: number[] = [];
     for (const t of list) {
       const d = DOMAINS.indexOf((t.dom ?? 'unknown') as (typeof DOMAINS)[number]);
-      this.upsert(t.id, t.t, t.lat, t.lon, t.alt ?? NaN, t.ve ?? 0, t.vn ?? 0,
+      this.upsert(t.id, this.slotOf.get(t.id), t.t, t.lat, t.lon, t.alt ?? NaN, t.ve ?? 0, t.vn ?? 0,
                   this.intern(t.label ?? ''), d < 0 ? 0 : d,
                   t.cat ? this.intern(t.cat) : NO_STRING,
                   t.src && t.src.length ? this.internSet(t.src.join(SOURCE_SEPARATOR)) : NO_STRING);
@@ -334,8 +372,8 @@ export class TrackStore {
     return k;
   }
 
-  private grow(): void {
-    const cap = Math.max(INITIAL_CAPACITY, this.cap * 2);
+  private grow(atLeast = 0): void {
+    const cap = Math.max(INITIAL_CAPACITY, this.cap * 2, atLeast);
     const g = <T extends Float32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array>(
       a: T, per: number, make: (n: number) => T): T => { const b = make(cap * per); b.set(a); return b; };
     this.ids = g(this.ids, 1, (k) => new Uint32Array(k));
@@ -360,9 +398,11 @@ export class TrackStore {
     this.cap = cap;
   }
 
-  private upsert(id: number, t: number, lat: number, lon: number, alt: number, ve: number,
-                 vn: number, label: number, domain: number, type: number, set: number): void {
-    let s = this.slotOf.get(id);
+  /** Sets the state of track `id`, in `slot` (its slot, or undefined when new). Returns the slot. */
+  private upsert(id: number, slot: number | undefined, t: number, lat: number, lon: number,
+                 alt: number, ve: number, vn: number, label: number, domain: number, type: number,
+                 set: number): number {
+    let s = slot;
     const fresh = s === undefined;
     if (s === undefined) {
       if (this.n === this.cap) this.grow();
@@ -382,7 +422,7 @@ export class TrackStore {
     this.alts[s] = alt;
     this.vel[2 * s] = ve;
     this.vel[2 * s + 1] = vn;
-    const speed = Math.hypot(ve, vn);
+    const speed = Math.sqrt(ve * ve + vn * vn);  // not Math.hypot: several times slower in V8
     this.speeds[s] = speed;
     this.headings[s] = speed > 0.1 ? ((Math.atan2(ve, vn) * 180) / Math.PI + 360) % 360 : NaN;
     this.labels[s] = label;
@@ -391,6 +431,7 @@ export class TrackStore {
     this.srcs[s] = set;
     this.visible[s] = this.filter ? (this.passes(s) ? 1 : 0) : 1;
     this.pushTrail(s, lon, lat, (t - this.epochMs) / 1000, fresh);
+    return s;
   }
 
   // A point is kept when the trail's newest point is at least trailSeconds / TRAIL_POINTS
@@ -470,7 +511,8 @@ export class TrackStore {
     o.domain = DOMAINS[this.domains[s]] ?? 'unknown';
     o.type = this.types[s] === NO_STRING ? undefined : this.stringList[this.types[s]];
     o.sources = this.srcs[s] === NO_STRING ? undefined : this.setList[this.srcs[s]];
-    const e = this.extras.get(id);
+    // Extras come only with the JSON form: the binary stream leaves the map empty.
+    const e = this.extras.size ? this.extras.get(id) : undefined;
     o.mmsi = e?.mmsi; o.icao = e?.icao; o.cs = e?.cs; o.name = e?.name; o.tn = e?.tn;
     o.sd = e?.sd; o.n = e?.n;
     return o;

@@ -7,7 +7,58 @@ import type { TrackStore } from './store';
 export type StreamStatus = 'connecting' | 'live' | 'closed';
 export type BBox = [number, number, number, number];
 
+// The socket itself: in a worker (socket-worker.ts) so that receiving a large message costs the
+// main thread nothing; directly in the page where workers are not available.
+interface Link { send(text: string): void; close(): void }
+interface LinkEvents {
+  onopen(): void; onclose(code: number, reason: string): void;
+  onbinary(data: ArrayBuffer): void; ontext(data: string): void;
+}
+
+function openLink(url: string, h: LinkEvents): Link {
+  let worker: Worker | null = null;
+  try {
+    worker = new Worker(new URL('./socket-worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    worker = null;
+  }
+  if (worker) {
+    const w = worker;
+    let closed = false;
+    w.onmessage = (e: MessageEvent<{ type: string; code?: number; reason?: string; data?: unknown }>) => {
+      const m = e.data;
+      if (m.type === 'open') h.onopen();
+      else if (m.type === 'binary') h.onbinary(m.data as ArrayBuffer);
+      else if (m.type === 'text') h.ontext(m.data as string);
+      else if (m.type === 'close' && !closed) { closed = true; w.terminate(); h.onclose(m.code ?? 1006, m.reason ?? ''); }
+    };
+    w.onerror = () => { if (!closed) { closed = true; w.terminate(); h.onclose(1006, 'stream worker failed'); } };
+    w.postMessage({ type: 'open', url });
+    return {
+      send(text) { w.postMessage({ type: 'send', text }); },
+      close() {
+        // A close handshake, then the worker goes (its socket with it if the node is silent).
+        w.postMessage({ type: 'close' });
+        setTimeout(() => { closed = true; w.terminate(); }, WORKER_CLOSE_MS);
+      },
+    };
+  }
+  const socket = new WebSocket(url);
+  socket.binaryType = 'arraybuffer';
+  socket.onopen = () => h.onopen();
+  socket.onclose = (ev) => h.onclose(ev.code, ev.reason);
+  socket.onmessage = (ev) => {
+    if (ev.data instanceof ArrayBuffer) h.onbinary(ev.data);
+    else if (typeof ev.data === 'string') h.ontext(ev.data);
+  };
+  return {
+    send(text) { if (socket.readyState === WebSocket.OPEN) socket.send(text); },
+    close() { socket.close(); },
+  };
+}
+
 const RECONNECT_MIN_MS = 1000;
+const WORKER_CLOSE_MS = 2000;
 const RECONNECT_MAX_MS = 15000;
 
 export function connectStream(o: {
@@ -15,7 +66,8 @@ export function connectStream(o: {
   onStatus?: (s: StreamStatus, detail?: string) => void; onMessage?: (bytes: number) => void;
 }): { setViewport(b: BBox | null): void; resync(): void; close(): void } {
   const encoding = o.encoding ?? 'binary';
-  let ws: WebSocket | null = null;
+  let ws: Link | null = null;
+  let live = false;
   let closed = false;
   let viewport: BBox | null = o.bbox ?? null;
   let delay = RECONNECT_MIN_MS;
@@ -25,37 +77,40 @@ export function connectStream(o: {
     o.onStatus?.('connecting');
     const q = new URLSearchParams({ encoding, access_token: o.token });
     if (viewport) q.set('bbox', viewport.join(','));
-    const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/v1/stream?${q}`);
-    ws = socket;
-    socket.binaryType = 'arraybuffer';
-    socket.onopen = () => { delay = RECONNECT_MIN_MS; o.onStatus?.('live'); };
-    socket.onclose = (ev) => {
-      if (ws !== socket) return;
-      ws = null;
-      o.onStatus?.('closed', ev.reason || `code ${ev.code}`);
-      if (!closed) {
-        timer = setTimeout(open, delay);
-        delay = Math.min(RECONNECT_MAX_MS, delay * 2);
-      }
-    };
-    socket.onmessage = (ev) => {
-      if (ev.data instanceof ArrayBuffer) {
-        o.onMessage?.(ev.data.byteLength);
-        if (!o.store.applyBinary(ev.data)) o.onStatus?.('live', 'bad binary message');
-      } else if (typeof ev.data === 'string') {
-        o.onMessage?.(ev.data.length);
+    live = false;
+    const link: Link = openLink(`${location.origin.replace(/^http/, 'ws')}/api/v1/stream?${q}`, {
+      onopen: () => { if (ws !== link) return; live = true; delay = RECONNECT_MIN_MS; o.onStatus?.('live'); },
+      onclose: (code, reason) => {
+        if (ws !== link) return;
+        ws = null;
+        live = false;
+        o.onStatus?.('closed', reason || `code ${code}`);
+        if (!closed) {
+          timer = setTimeout(open, delay);
+          delay = Math.min(RECONNECT_MAX_MS, delay * 2);
+        }
+      },
+      onbinary: (data) => {
+        if (ws !== link) return;
+        o.onMessage?.(data.byteLength);
+        if (!o.store.applyBinary(data)) o.onStatus?.('live', 'bad binary message');
+      },
+      ontext: (data) => {
+        if (ws !== link) return;
+        o.onMessage?.(data.length);
         try {
-          o.store.applyJson(JSON.parse(ev.data));
+          o.store.applyJson(JSON.parse(data));
         } catch {
           o.onStatus?.('live', 'bad JSON message');
         }
-      }
-    };
+      },
+    });
+    ws = link;
   };
   open();
 
   const send = (m: unknown): void => {
-    if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+    if (ws && live) ws.send(JSON.stringify(m));
   };
   return {
     setViewport(b) {
@@ -69,6 +124,7 @@ export function connectStream(o: {
       if (timer) clearTimeout(timer);
       ws?.close();
       ws = null;
+      live = false;
     },
   };
 }

@@ -2,10 +2,11 @@
 // draws): saved areas, the area being drawn, the measuring line, range rings, and the
 // replayed picture.
 import type { Layer } from '@deck.gl/core';
-import { LineLayer, PathLayer, PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { IconLayer, LineLayer, PathLayer, PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { circle } from '../geo';
 import type { TrackInfo } from '../live/store';
 import type { ReplayStore } from '../replay';
+import { atlasImage, sharedAtlas, sidcFor } from './symbols';
 
 export interface Area {
   id: number; name: string; owner?: string; label?: string; created?: string;
@@ -71,35 +72,80 @@ export function ringLayers(center: [number, number], stepNm: number, theme: 'lig
   ];
 }
 
-const DOMAIN_COLORS: Record<string, RGBA> = {
-  sea: [80, 170, 255, 255], air: [120, 230, 120, 255], land: [230, 180, 90, 255],
-  space: [200, 140, 255, 255], unknown: [220, 220, 220, 255],
-};
+// The replayed picture drawn as the live one (map/tracks.ts): the MIL-STD-2525C symbol of each
+// track from the page's symbol atlas (map/symbols.ts: SIDC from domain and category, affiliation
+// only as a CoT source declares it), a heading vector (the distance covered in vectorSeconds),
+// trails, and a ring on the selected track. The replay holds at most a window of states, so
+// plain accessors do (no binary attributes as for 100,000 live tracks).
+const DOMAIN_INDEX: Record<string, number> = { unknown: 0, sea: 1, air: 2, land: 3, space: 4 };
+// As the live symbols: an icon's pixel height h is drawn as h * ICON_METRES_PER_PX metres (its
+// natural size at zoom 5, latitude 30), between ICON_MIN_PX and ICON_MAX_PX.
+const ICON_METRES_PER_PX = 4237;
+const ICON_MIN_PX = 6;
+const ICON_MAX_PX = 34;
+const METRES_PER_DEGREE = 111_320;
+const DEG = Math.PI / 180;
 
-// The replayed picture: a dot per track coloured by domain, a heading vector, trails.
-export function replayLayers(r: ReplayStore, o: { selectedId: number | null; visible: (t: TrackInfo) => boolean;
-  showTrails: boolean; onPick: (id: number | null) => void }): Layer[] {
-  const data: TrackInfo[] = [];
-  r.forEach((t) => { if (o.visible(t)) data.push(t); });
-  const vecS = 60;
+export interface ReplayLayerOptions {
+  selectedId: number | null;
+  visible: (t: TrackInfo) => boolean;
+  showTrails: boolean;
+  onPick: (id: number | null) => void;
+  /** Optional, default true: heading vectors, as the live layer. */
+  showVectors?: boolean;
+  /** Optional, default 60: the heading vector's length in seconds of travel. */
+  vectorSeconds?: number;
+  /** Optional, default 'dark': vector and ring colours as the live layer. */
+  theme?: 'light' | 'dark';
+}
+
+interface ReplaySymbol { t: TrackInfo; sidc: string; icon: number }
+
+export function replayLayers(r: ReplayStore, o: ReplayLayerOptions): Layer[] {
+  const atlas = sharedAtlas();
+  const data: ReplaySymbol[] = [];
+  r.forEach((t) => {
+    if (!o.visible(t)) return;
+    const sidc = sidcFor(DOMAIN_INDEX[t.domain] ?? 0, t.type);
+    data.push({ t, sidc, icon: atlas.iconOf(sidc) });
+  });
+  const dark = (o.theme ?? 'dark') === 'dark';
+  const vectorSeconds = o.vectorSeconds ?? 60;
   const layers: Layer[] = [];
   if (o.showTrails) {
-    layers.push(new PathLayer<TrackInfo>({ id: 'replay-trails', data, getPath: (t) => r.trail(t.id),
-      getColor: [160, 160, 160, 140], widthUnits: 'pixels', getWidth: 1, updateTriggers: { getPath: r.version } }));
+    layers.push(new PathLayer<{ t: TrackInfo }>({ id: 'replay-trails', data, getPath: (d) => r.trail(d.t.id),
+      getColor: dark ? [200, 200, 200, 150] : [60, 60, 60, 150], widthUnits: 'pixels', getWidth: 1.5,
+      updateTriggers: { getPath: r.version } }));
   }
-  layers.push(
-    new LineLayer<TrackInfo>({ id: 'replay-vectors', data,
-      getSourcePosition: (t) => [t.lon, t.lat],
-      getTargetPosition: (t) => [t.lon + (t.ve * vecS) / (111320 * Math.cos((t.lat * Math.PI) / 180)), t.lat + (t.vn * vecS) / 110540],
-      getColor: (t) => DOMAIN_COLORS[t.domain] ?? DOMAIN_COLORS.unknown, widthUnits: 'pixels', getWidth: 1,
-      updateTriggers: { getSourcePosition: r.version, getTargetPosition: r.version } }),
-    new ScatterplotLayer<TrackInfo>({ id: 'replay-tracks', data, getPosition: (t) => [t.lon, t.lat],
-      getFillColor: (t) => DOMAIN_COLORS[t.domain] ?? DOMAIN_COLORS.unknown,
-      getLineColor: (t) => (t.id === o.selectedId ? [255, 255, 0, 255] : [0, 0, 0, 200]),
-      stroked: true, lineWidthUnits: 'pixels', getLineWidth: (t) => (t.id === o.selectedId ? 3 : 1),
-      radiusUnits: 'pixels', getRadius: (t) => (t.id === o.selectedId ? 7 : 5), pickable: true,
-      onClick: (info) => { o.onPick(info.object ? (info.object as TrackInfo).id : null); return true; },
-      updateTriggers: { getPosition: r.version, getLineColor: o.selectedId, getLineWidth: o.selectedId, getRadius: o.selectedId } }),
-  );
+  if (o.showVectors ?? true) {
+    layers.push(new LineLayer<{ t: TrackInfo }>({ id: 'replay-vectors', data,
+      getSourcePosition: (d) => [d.t.lon, d.t.lat],
+      getTargetPosition: (d) => {
+        const cosLat = Math.max(0.01, Math.cos(d.t.lat * DEG));
+        return [d.t.lon + (d.t.ve * vectorSeconds) / (METRES_PER_DEGREE * cosLat),
+                d.t.lat + (d.t.vn * vectorSeconds) / METRES_PER_DEGREE];
+      },
+      getColor: dark ? [230, 230, 230, 255] : [40, 40, 40, 255], widthUnits: 'pixels', getWidth: 1,
+      updateTriggers: { getSourcePosition: r.version, getTargetPosition: [r.version, vectorSeconds] } }));
+  }
+  layers.push(new IconLayer<ReplaySymbol>({
+    id: 'replay-symbols', data,
+    getPosition: (d) => [d.t.lon, d.t.lat],
+    getIcon: (d) => d.sidc,  // the atlas frame, by name as deck.gl's mapping holds it
+    getSize: (d) => atlas.heights[d.icon],
+    iconAtlas: atlasImage(atlas) as unknown as string, iconMapping: atlas.mapping,
+    sizeUnits: 'meters', sizeScale: ICON_METRES_PER_PX, sizeMinPixels: ICON_MIN_PX,
+    sizeMaxPixels: ICON_MAX_PX, billboard: true, alphaCutoff: 0.05, pickable: true,
+    onClick: (info) => { o.onPick(info.object ? (info.object as ReplaySymbol).t.id : null); return true; },
+    updateTriggers: { getPosition: r.version, getIcon: [r.version, atlas.version],
+                      getSize: [r.version, atlas.version] },
+  }));
+  const sel = o.selectedId !== null ? r.get(o.selectedId) : undefined;
+  if (sel && o.visible(sel)) {
+    layers.push(new ScatterplotLayer({ id: 'replay-selected', data: [[sel.lon, sel.lat]],
+      getPosition: (p: number[]) => [p[0], p[1]], radiusUnits: 'pixels', getRadius: 16, stroked: true,
+      filled: false, getLineColor: dark ? [255, 255, 0, 255] : [200, 0, 160, 255],
+      lineWidthUnits: 'pixels', getLineWidth: 2, pickable: false }));
+  }
   return layers;
 }

@@ -5,10 +5,11 @@
 //   1 coding scheme 'S' (warfighting), 2 affiliation, 3 battle dimension, 4 status 'P'
 //   (present), 5-10 function ID, 11-15 modifiers, country, order of battle (unset: '-').
 // A CoT atom type "a-<affiliation>-<dimension>[-<function letter>...]" (CoT base schema, MITRE
-// MP 04B0000047) carries the same letters, so it maps letter for letter. A track without a CoT
-// type gets the affiliation UNKNOWN and its domain's battle dimension: the node's data holds no
-// identity judgement, so none is inferred (a CoT source's own declared affiliation is drawn as
-// declared).
+// MP 04B0000047) carries the same letters, so it maps letter for letter. Any other category
+// (the node's `cat`: AIS ship type, ADS-B emitter category, GMTI target classification) gives
+// the function ID, and where it names another medium the battle dimension, from CATEGORY_TABLE
+// below; the affiliation is then UNKNOWN: those sources declare no affiliation and the page
+// infers none (a CoT source's own declared affiliation is drawn as declared).
 import ms from 'milsymbol';
 
 const SYMBOL_SIZE = 18;         // milsymbol "size": the frame's height in px is about 1.4x this
@@ -20,7 +21,99 @@ const DIMENSIONS = 'PAGSUFXZ';
 // model::Domain (0 unknown, 1 sea, 2 air, 3 land, 4 space) -> 2525C battle dimension.
 const DIMENSION_OF_DOMAIN = ['Z', 'S', 'A', 'G', 'P'];
 
-/** The 2525C letter SIDC for a track of `domain` (model::Domain) and optional CoT type. */
+/** A category's place in 2525C: the battle dimension it names and the function ID (up to 6
+ *  letters, valid in that dimension: the dimension always comes with it). */
+export interface CategorySymbol { dimension: string; fn: string }
+
+// AIS "Type of ship and cargo type" (ITU-R M.1371-5, Annex 8, Table 53), as the node's AIS
+// decoder writes it: "shiptype:<0-99>" (src/biac/formats/ais/observation.cc). 2525C sea surface
+// function IDs (Appendix A, SEA SURFACE TRACK): X non-military, XM merchant, C combatant,
+// N noncombatant. Types without a 2525C equivalent (WIG 20-29, diving 34, HSC 40-49, pilot 50,
+// SAR 51, port tender 53, anti-pollution 54, other 90-99, reserved) get no function: the plain
+// sea-surface frame.
+const sea = (fn: string): CategorySymbol => ({ dimension: 'S', fn });
+const AIS_SHIP_TYPES: Record<number, string> = {
+  30: 'XF',    // fishing -> fishing vessel
+  31: 'XMTO',  // towing -> towing vessel
+  32: 'XMTO',  // towing, tow longer than 200 m or wider than 25 m
+  33: 'XMD',   // dredging or underwater operations -> dredge
+  35: 'C',     // military operations -> combatant: 2525C has no "military vessel" but C / N
+  36: 'XR',    // sailing -> leisure craft, sailing
+  37: 'XA',    // pleasure craft -> leisure craft, motorized
+  52: 'XMTU',  // tug -> tug
+  55: 'XL',    // law enforcement -> law enforcement vessel
+  58: 'NM',    // medical transport (1949 Geneva Conventions) -> hospital ship (the one there is)
+  59: 'N',     // ships under RR Resolution 18 (Mob-83) -> noncombatant
+};
+
+function aisShipType(type: number): CategorySymbol | null {
+  const known = AIS_SHIP_TYPES[type];
+  if (known) return sea(known);
+  // 6x passenger, 7x cargo, 8x tanker; second digit 1-4: carrying dangerous goods, harmful
+  // substances or marine pollutants of IMO category X, Y, Z, OS (Table 53 note).
+  const first = Math.floor(type / 10), second = type % 10;
+  if (first === 6) return sea('XMP');                                    // passenger ship
+  if (first === 7) return sea(second >= 1 && second <= 4 ? 'XMH' : 'XMC');  // hazmat / cargo
+  if (first === 8) return sea('XMO');                                    // oiler/tanker
+  return null;
+}
+
+// ADS-B emitter category (RTCA DO-260B §2.2.3.2.5.2, ICAO Doc 9871 Table A-2-8: sets A-D, codes
+// 0-7), as the node's ADS-B decoder writes it: "A1".."D7" (src/biac/formats/adsb/modes.cc).
+// The category describes the airframe, not its operator: DO-260B is a civil standard, and the
+// civil air functions (2525C Appendix A, AIR TRACK / CIVIL: C, CF fixed wing, CH rotary wing,
+// CL lighter than air) are the ones that claim no military role. The UAV (B6) gets 2525C's one
+// UAV symbol, MFQ (AIR TRACK / MILITARY / FIXED WING / UNMANNED AERIAL VEHICLE). Surface
+// vehicles (C1, C2) and obstacles (C3-C5) are on the ground; the space vehicle (B7) in space.
+// A0, B0, C0 (no information), B3 (parachutist), B5, C6-C7 and set D (reserved): no function.
+const air = (fn: string): CategorySymbol => ({ dimension: 'A', fn });
+const ground = (fn: string): CategorySymbol => ({ dimension: 'G', fn });
+const EMITTER_CATEGORIES: Record<string, CategorySymbol> = {
+  A1: air('CF'), A2: air('CF'), A3: air('CF'), A4: air('CF'), A5: air('CF'),  // light .. heavy
+  A6: air('CF'),            // high performance (> 5 g, > 400 kt)
+  A7: air('CH'),            // rotorcraft
+  B1: air('CF'),            // glider / sailplane
+  B2: air('CL'),            // lighter than air
+  B4: air('CF'),            // ultralight / hang glider / paraglider
+  B6: air('MFQ'),           // unmanned aerial vehicle
+  B7: { dimension: 'P', fn: '' },  // space / trans-atmospheric vehicle
+  C1: ground('EVC'),        // surface vehicle, emergency -> civilian vehicle
+  C2: ground('EVCU'),       // surface vehicle, service -> civilian utility vehicle
+  C3: ground(''),           // point obstacle
+  C4: ground(''),           // cluster obstacle
+  C5: ground(''),           // line obstacle
+};
+
+// GMTI target classification (STANAG 4607 Ed. 3, field D32.10), as the node's GMTI decoder
+// names it (src/biac/formats/gmti/segments.cc), "_live"/"_simulated" stripped. Only what the
+// class says about the medium and the vehicle: EV is 2525C's GROUND TRACK / EQUIPMENT / GROUND
+// VEHICLE. Person, animal, beacon, stationary rotator, other, unknown: no function.
+const GMTI_CLASSES: Record<string, CategorySymbol> = {
+  tracked_vehicle: ground('EV'), wheeled_vehicle: ground('EV'), vehicle: ground('EV'),
+  rotary_wing_aircraft: air(''), fixed_wing_aircraft: air(''),
+  maritime: sea(''), large_multiple_return_land: ground(''),
+  large_multiple_return_maritime: sea(''),
+};
+
+/**
+ * The 2525C function (and medium) of a node category (`cat`) that is not a CoT atom; null when
+ * the category tells nothing a 2525C symbol can show.
+ */
+export function categorySymbol(category: string): CategorySymbol | null {
+  const ship = /^shiptype:(\d{1,2})$/.exec(category);
+  if (ship) return aisShipType(Number(ship[1]));
+  if (category === 'sar_aircraft') return air('');         // AIS message 9
+  if (category.startsWith('aton:')) return sea('ZN');      // AIS message 21 -> navigational
+  if (category === 'base_station') return ground('');      // AIS message 4
+  const emitter = EMITTER_CATEGORIES[category];
+  if (emitter && /^[A-D][0-7]$/.test(category)) return emitter;
+  const gmti = GMTI_CLASSES[category.replace(/_(live|simulated)(?=$|_)/, '')];
+  if (gmti && /_(live|simulated)/.test(category)) return gmti;
+  return null;
+}
+
+/** The 2525C letter SIDC for a track of `domain` (model::Domain) and optional category (`cat`:
+ *  CoT type, AIS ship type, ADS-B emitter category, GMTI classification). */
 export function sidcFor(domain: number, type?: string): string {
   let affiliation = 'U';
   let dimension = DIMENSION_OF_DOMAIN[domain] ?? 'Z';
@@ -37,6 +130,9 @@ export function sidcFor(domain: number, type?: string): string {
       if (!/[A-Z0-9]/.test(c)) break;
       fn += c;
     }
+  } else if (type) {
+    const c = categorySymbol(type);
+    if (c) ({ dimension, fn } = c);
   }
   return `S${affiliation}${dimension}P${fn.padEnd(FUNCTION_LENGTH, '-')}-----`;
 }
@@ -127,3 +223,25 @@ export class SymbolAtlas {
     this.canvas = bigger;
   }
 }
+
+let shared: SymbolAtlas | null = null;
+
+/** The page's one atlas, so that a symbol is drawn once for every layer that shows it. */
+export function sharedAtlas(): SymbolAtlas {
+  shared ??= new SymbolAtlas();
+  return shared;
+}
+
+/** `atlas`'s canvas as deck.gl's `iconAtlas` prop: deck.gl uploads the texture when the prop
+ *  changes identity, so this is a copy, made again only when the atlas has grown. */
+export function atlasImage(atlas: SymbolAtlas): HTMLCanvasElement {
+  const hit = images.get(atlas);
+  if (hit && hit.version === atlas.version) return hit.canvas;
+  const copy = document.createElement('canvas');
+  copy.width = atlas.canvas.width;
+  copy.height = atlas.canvas.height;
+  copy.getContext('2d')!.drawImage(atlas.canvas, 0, 0);
+  images.set(atlas, { version: atlas.version, canvas: copy });
+  return copy;
+}
+const images = new WeakMap<SymbolAtlas, { version: number; canvas: HTMLCanvasElement }>();

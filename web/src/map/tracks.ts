@@ -1,15 +1,17 @@
 // deck.gl layers of the live tracks, fed by the TrackStore's typed arrays as binary attributes
-// (data: {length, attributes}): no accessor runs per track. Buffers are rebuilt when the store's
-// version, the second of `now` or an option changes, and reused otherwise, so a pan or a zoom
-// only redraws.
+// (data: {length, attributes}): no accessor runs per track. The buffers are recomputed when the
+// store's version, the second of `now` (stale fade) or an option changes, and only the columns
+// whose content changed are uploaded again; a pan or a zoom uploads nothing (see Attr).
 //
-// Layers: symbols (IconLayer over the milsymbol atlas; small dots below DOT_ZOOM), heading
-// vectors (LineLayer: the distance covered in `vectorSeconds`), trails (PathLayer from the
-// store's ring buffers, for at most TRAIL_TRACKS tracks: the selected one first, then those in
-// `bounds`), a ring on the selected track. Stale tracks (older than staleAfterS) fade.
+// Layers: symbols (IconLayer over the milsymbol atlas), dots instead below DOT_ZOOM or when more
+// than DENSE_TRACKS tracks are in view, heading vectors (LineLayer: the distance covered in
+// `vectorSeconds`; with symbols only), trails (PathLayer from the store's ring buffers, for at
+// most TRAIL_TRACKS tracks: the selected one first, then those in `bounds`), a ring on the
+// selected track. Stale tracks (older than staleAfterS) fade. Every layer is always in the list
+// (empty when unused) so that no shader is compiled in the middle of an interaction.
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { IconLayer, LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import { NO_STRING, type TrackColumns, type TrackStore } from '../live/store';
+import { DOMAINS, NO_STRING, type TrackColumns, type TrackStore } from '../live/store';
 import { SymbolAtlas, affiliationColor, sidcFor } from './symbols';
 
 export interface TrackLayerOptions {
@@ -73,6 +75,8 @@ export function attachTrackPicking(map: PickMap, store: TrackStore,
 
 const PICK_RADIUS_PX = 12;
 const DOT_ZOOM = 4;            // below it 100,000 symbols would be a smear: draw dots
+const ICON_KEYS = DOMAINS.length * 0x10000;  // domain x interned type string (u16)
+const DENSE_TRACKS = 5000;     // more tracks than this in view: dots (see trackLayers)
 const TRAIL_TRACKS = 2000;
 // Icons: an icon's pixel height h is drawn as h * ICON_METRES_PER_PX metres: its natural size
 // at zoom 5 at latitude 30 (156,543 m/px at zoom 0 x cos 30 / 2^5 = 4,237 m/px).
@@ -84,13 +88,25 @@ const FULL_ALPHA = 255;
 const STALE_MIN_ALPHA = 70;
 const DEG = Math.PI / 180;
 
+// Attribute descriptors handed to deck.gl. deck.gl re-uploads a binary attribute only when its
+// descriptor object changes (Attribute.setBinaryValue compares identity), and re-runs the
+// layer's attribute update only when `data` changes: so an unchanged column keeps its
+// descriptor and an unchanged picture keeps its `data` object, and a pan, a zoom or a second
+// without news uploads nothing.
+interface Attr<T> { value: T; size: number }
+
 interface Cache {
   store: TrackStore;
-  key: string;
-  slotsKey: string;
+  bufKey: string;          // what the per-track buffers depend on
+  trailKey: string;        // what the trails depend on
+  viewKey: string;         // what inView depends on
+  inView: number;          // tracks the filter passes inside the view
+  n: number;
+  version: number;
   atlasVersion: number;
   atlasImage: HTMLCanvasElement | null;
-  iconKeyToIcon: Map<number, number>;
+  iconOfKey: Int32Array;   // (domain << 16 | type) -> atlas icon, -1 before first use
+  iconRgb: number[][];     // atlas icon -> its affiliation's dot colour
   iconOfSlot: Int32Array;
   iconDefs: Float32Array;
   sizes: Float32Array;
@@ -98,11 +114,42 @@ interface Cache {
   dotColors: Uint8Array;
   targets: Float32Array;
   vectorColors: Uint8Array;
-  layers: Layer[];
+  aPositions: Attr<Float32Array> | null;
+  aIconDefs: Attr<Float32Array> | null;
+  aSizes: Attr<Float32Array> | null;
+  aColors: Attr<Uint8Array> | null;
+  aDotColors: Attr<Uint8Array> | null;
+  aTargets: Attr<Float32Array> | null;
+  aVectorColors: Attr<Uint8Array> | null;
+  iconData: unknown;
+  dotData: unknown;
+  vectorData: unknown;
+  trailData: unknown;
+  trailCount: number;
+  ids: Uint32Array;
 }
 
 const atlas: { value: SymbolAtlas | null } = { value: null };
 let cache: Cache | null = null;
+
+// Empty data for the layers that are not in use at the moment: every layer type stays in the
+// list, so its shaders are compiled at start-up and not in the middle of a zoom or a click
+// (a shader link in SwiftShader blocks the main thread for seconds under load).
+const NO_DATA = {
+  length: 0,
+  attributes: {
+    getPosition: { value: new Float32Array(3), size: 3 },
+    getSourcePosition: { value: new Float32Array(3), size: 3 },
+    getTargetPosition: { value: new Float32Array(3), size: 3 },
+    instanceIconDefs: { value: new Float32Array(7), size: 7 },
+    getSize: { value: new Float32Array(1), size: 1 },
+    getRadius: { value: new Float32Array(1), size: 1 },
+    getColor: { value: new Uint8Array(4), size: 4 },
+    getFillColor: { value: new Uint8Array(4), size: 4 },
+  },
+};
+const NO_TRAILS = { length: 0, startIndices: new Uint32Array(0),
+                    attributes: { getPath: { value: new Float32Array(0), size: 2 } } };
 
 function grown<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: number,
                                                                     make: (n: number) => T): T {
@@ -110,28 +157,27 @@ function grown<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: number
   return make(Math.max(n, a.length * 2));
 }
 
-export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
-  const second = Math.floor(o.now / 1000);
-  const dots = (o.zoom ?? DOT_ZOOM) < DOT_ZOOM;
-  const boundsKey = o.bounds ? o.bounds.map((v) => v.toFixed(2)).join(',') : '';
-  const key = [store.version, second, o.selectedId, o.staleAfterS, o.showTrails, o.showVectors,
-               o.vectorSeconds, o.theme, dots, boundsKey].join('|');
-  if (cache && cache.store === store && cache.key === key) return cache.layers;
+function newCache(store: TrackStore): Cache {
+  return { store, bufKey: '', trailKey: '', viewKey: '', inView: 0, n: -1, version: -1, atlasVersion: -1,
+           atlasImage: null, iconOfKey: new Int32Array(ICON_KEYS).fill(-1), iconRgb: [], iconOfSlot: new Int32Array(0),
+           iconDefs: new Float32Array(0), sizes: new Float32Array(0), colors: new Uint8Array(0),
+           dotColors: new Uint8Array(0), targets: new Float32Array(0),
+           vectorColors: new Uint8Array(0), aPositions: null, aIconDefs: null, aSizes: null,
+           aColors: null, aDotColors: null, aTargets: null, aVectorColors: null,
+           iconData: NO_DATA, dotData: NO_DATA, vectorData: NO_DATA, trailData: NO_TRAILS,
+           trailCount: 0, ids: new Uint32Array(0) };
+}
+
+// Recomputes the per-track buffers (one pass over the store's columns, no allocation) and
+// gives a new descriptor only to the columns whose content changed.
+function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void {
   atlas.value ??= new SymbolAtlas();
   const a = atlas.value;
-  if (!cache || cache.store !== store) {
-    cache = { store, key: '', slotsKey: '', atlasVersion: -1, atlasImage: null,
-              iconKeyToIcon: new Map(), iconOfSlot: new Int32Array(0), iconDefs: new Float32Array(0),
-              sizes: new Float32Array(0), colors: new Uint8Array(0), dotColors: new Uint8Array(0),
-              targets: new Float32Array(0), vectorColors: new Uint8Array(0), layers: [] };
-  }
-  const c = cache;
-  c.key = key;
   const cols = store.columns(o.now);
   const n = cols.count;
   const strings = store.strings();
-
-  // Symbols: one atlas icon per (domain, type); per slot the icon's 7 instanceIconDefs floats.
+  const resized = n !== c.n || c.iconDefs.length < 7 * n;
+  const moved = store.version !== c.version;
   c.iconOfSlot = grown(c.iconOfSlot, n, (k) => new Int32Array(k));
   c.iconDefs = grown(c.iconDefs, 7 * n, (k) => new Float32Array(k));
   c.sizes = grown(c.sizes, n, (k) => new Float32Array(k));
@@ -139,19 +185,29 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
   c.dotColors = grown(c.dotColors, 4 * n, (k) => new Uint8Array(k));
   c.targets = grown(c.targets, 3 * n, (k) => new Float32Array(k));
   c.vectorColors = grown(c.vectorColors, 4 * n, (k) => new Uint8Array(k));
+  // An icon's definition is in atlas pixels and never changes once drawn: only a slot whose
+  // icon changed (or a resize) rewrites its definition.
+  let iconsChanged = resized;
+  let sizesChanged = resized, colorsChanged = resized, dotsChanged = resized;
+  let vectorColorsChanged = resized;
   const vectorRgb: [number, number, number] = o.theme === 'dark' ? [230, 230, 230] : [40, 40, 40];
   for (let s = 0; s < n; s++) {
     const type = cols.types[s];
     const iconKey = cols.domains[s] * 0x10000 + type;
-    let icon = c.iconKeyToIcon.get(iconKey);
-    if (icon === undefined) {
+    let icon = c.iconOfKey[iconKey];
+    if (icon < 0) {
       icon = a.iconOf(sidcFor(cols.domains[s], type === NO_STRING ? undefined : strings[type]));
-      c.iconKeyToIcon.set(iconKey, icon);
+      c.iconOfKey[iconKey] = icon;
+      c.iconRgb[icon] = affiliationColor(a.affiliations[icon]);
     }
-    c.iconOfSlot[s] = icon;
-    c.iconDefs.set(a.defs.subarray(7 * icon, 7 * icon + 7), 7 * s);
+    if (c.iconOfSlot[s] !== icon || iconsChanged) {
+      c.iconOfSlot[s] = icon;
+      c.iconDefs.set(a.defs.subarray(7 * icon, 7 * icon + 7), 7 * s);
+      iconsChanged = true;
+    }
     const visible = cols.visible[s] === 1;
-    c.sizes[s] = visible ? a.heights[icon] : 0;
+    const size = visible ? a.heights[icon] : 0;
+    if (c.sizes[s] !== size) { c.sizes[s] = size; sizesChanged = true; }
     const age = cols.ages[s];
     let alpha = FULL_ALPHA;
     if (age > o.staleAfterS) {
@@ -159,21 +215,36 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
       alpha = Math.round(FULL_ALPHA - f * (FULL_ALPHA - STALE_MIN_ALPHA));
     }
     if (!visible) alpha = 0;
-    c.colors[4 * s] = 255; c.colors[4 * s + 1] = 255; c.colors[4 * s + 2] = 255;
-    c.colors[4 * s + 3] = alpha;
-    const rgb = affiliationColor(a.affiliations[icon]);
-    c.dotColors[4 * s] = rgb[0]; c.dotColors[4 * s + 1] = rgb[1]; c.dotColors[4 * s + 2] = rgb[2];
-    c.dotColors[4 * s + 3] = alpha;
-    // Vector end: the position after vectorSeconds at the current velocity (local flat earth).
-    const lon = cols.positions[3 * s], lat = cols.positions[3 * s + 1];
-    const ve = cols.velocities[2 * s], vn = cols.velocities[2 * s + 1];
-    const cosLat = Math.max(0.01, Math.cos(lat * DEG));
-    c.targets[3 * s] = lon + (ve * o.vectorSeconds) / (METRES_PER_DEGREE * cosLat);
-    c.targets[3 * s + 1] = lat + (vn * o.vectorSeconds) / METRES_PER_DEGREE;
-    c.targets[3 * s + 2] = 0;
-    c.vectorColors[4 * s] = vectorRgb[0]; c.vectorColors[4 * s + 1] = vectorRgb[1];
-    c.vectorColors[4 * s + 2] = vectorRgb[2]; c.vectorColors[4 * s + 3] = visible ? alpha : 0;
+    const q = 4 * s;
+    if (c.colors[q + 3] !== alpha || c.colors[q] !== 255) {
+      c.colors[q] = 255; c.colors[q + 1] = 255; c.colors[q + 2] = 255; c.colors[q + 3] = alpha;
+      colorsChanged = true;
+    }
+    const rgb = c.iconRgb[icon];
+    if (c.dotColors[q] !== rgb[0] || c.dotColors[q + 1] !== rgb[1] ||
+        c.dotColors[q + 2] !== rgb[2] || c.dotColors[q + 3] !== alpha) {
+      c.dotColors[q] = rgb[0]; c.dotColors[q + 1] = rgb[1]; c.dotColors[q + 2] = rgb[2];
+      c.dotColors[q + 3] = alpha;
+      dotsChanged = true;
+    }
+    const vAlpha = visible ? alpha : 0;
+    if (c.vectorColors[q] !== vectorRgb[0] || c.vectorColors[q + 3] !== vAlpha) {
+      c.vectorColors[q] = vectorRgb[0]; c.vectorColors[q + 1] = vectorRgb[1];
+      c.vectorColors[q + 2] = vectorRgb[2]; c.vectorColors[q + 3] = vAlpha;
+      vectorColorsChanged = true;
+    }
+    if (moved || resized) {
+      // Vector end: the position after vectorSeconds at the current velocity (flat earth).
+      const lon = cols.positions[3 * s], lat = cols.positions[3 * s + 1];
+      const ve = cols.velocities[2 * s], vn = cols.velocities[2 * s + 1];
+      const cosLat = Math.max(0.01, Math.cos(lat * DEG));
+      c.targets[3 * s] = lon + (ve * o.vectorSeconds) / (METRES_PER_DEGREE * cosLat);
+      c.targets[3 * s + 1] = lat + (vn * o.vectorSeconds) / METRES_PER_DEGREE;
+      c.targets[3 * s + 2] = 0;
+    }
   }
+  // A new symbol drawn into the atlas during the pass moves no existing icon, but the atlas
+  // image must be uploaded again.
   if (c.atlasVersion !== a.version || !c.atlasImage) {
     // deck.gl uploads the atlas when the prop changes identity: hand it a copy per version.
     const copy = document.createElement('canvas');
@@ -183,97 +254,146 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
     c.atlasImage = copy;
     c.atlasVersion = a.version;
   }
+  const any = resized || moved || iconsChanged || sizesChanged || colorsChanged || dotsChanged ||
+              vectorColorsChanged || c.aPositions === null;
+  if (moved || resized || !c.aPositions) {
+    c.aPositions = { value: cols.positions, size: 3 };
+    c.aTargets = { value: c.targets.subarray(0, 3 * n), size: 3 };
+  }
+  if (iconsChanged || !c.aIconDefs) c.aIconDefs = { value: c.iconDefs.subarray(0, 7 * n), size: 7 };
+  if (sizesChanged || !c.aSizes) c.aSizes = { value: c.sizes.subarray(0, n), size: 1 };
+  if (colorsChanged || !c.aColors) c.aColors = { value: c.colors.subarray(0, 4 * n), size: 4 };
+  if (dotsChanged || !c.aDotColors) c.aDotColors = { value: c.dotColors.subarray(0, 4 * n), size: 4 };
+  if (vectorColorsChanged || !c.aVectorColors) {
+    c.aVectorColors = { value: c.vectorColors.subarray(0, 4 * n), size: 4 };
+  }
+  if (any) {
+    c.iconData = { length: n, attributes: { getPosition: c.aPositions, instanceIconDefs: c.aIconDefs,
+                                            getSize: c.aSizes, getColor: c.aColors } };
+    c.dotData = { length: n, attributes: { getPosition: c.aPositions, getFillColor: c.aDotColors,
+                                           getRadius: c.aSizes } };
+    c.vectorData = { length: n, attributes: { getSourcePosition: c.aPositions,
+                                              getTargetPosition: c.aTargets,
+                                              getColor: c.aVectorColors } };
+  }
+  c.ids = cols.ids;
+  c.n = n;
+  c.version = store.version;
+}
 
-  const ids = cols.ids;
+export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
+  const second = Math.floor(o.now / 1000);
+  if (!cache || cache.store !== store) cache = newCache(store);
+  const c = cache;
+  // The buffers depend on the picture, the second (stale fade) and a few options; not on the
+  // view: a pan or a zoom reuses them as they are.
+  const bufKey = [store.version, second, o.staleAfterS, o.vectorSeconds, o.theme].join('|');
+  if (bufKey !== c.bufKey) {
+    updateBuffers(c, store, o);
+    c.bufKey = bufKey;
+  }
+  // The trails follow the view (the tracks in it get them), the selection and the picture.
+  const boundsKey = o.bounds ? o.bounds.map((v) => v.toFixed(2)).join(',') : '';
+  const viewKey = [store.version, boundsKey].join('|');
+  if (viewKey !== c.viewKey) {
+    c.viewKey = viewKey;
+    c.inView = o.bounds ? countInView(store.columns(o.now), o.bounds) : store.size;
+  }
+  // Dots below DOT_ZOOM, and wherever more than DENSE_TRACKS tracks are in view: a symbol is
+  // ~30x30 pixels, and 100,000 of them overlapping are ~90 million fragments a frame for a
+  // software renderer; a dot of radius 3 is ~30. Symbols when zoomed in to fewer tracks.
+  const dots = (o.zoom ?? DOT_ZOOM) < DOT_ZOOM || c.inView > DENSE_TRACKS;
+  // In a dense view (dots) only the selected track has a trail: 2,000 trails among 50,000 dots
+  // tell nothing and are ~64,000 path segments a frame to draw.
+  const trailKey = o.showTrails ? [store.version, o.selectedId, boundsKey, dots].join('|') : 'off';
+  if (trailKey !== c.trailKey) {
+    c.trailKey = trailKey;
+    c.trailData = NO_TRAILS;
+    c.trailCount = 0;
+    if (o.showTrails) {
+      const trails = buildTrails(store, store.columns(o.now), o, dots ? 0 : TRAIL_TRACKS);
+      if (trails.count > 0) {
+        c.trailData = { length: trails.count, startIndices: trails.starts,
+                        attributes: { getPath: { value: trails.points, size: 2 } } };
+        c.trailCount = trails.count;
+      }
+    }
+  }
+
+  const a = atlas.value!;
+  const ids = c.ids;
   const pick = (info: PickingInfo): boolean => {
     o.onPick?.(info.index >= 0 && info.index < ids.length ? ids[info.index] : null);
     return true;
   };
-  const positions = { value: cols.positions, size: 3 };
   const gpuPicking = o.gpuPicking ?? true;
   const layers: Layer[] = [];
-
-  if (o.showTrails) {
-    const trails = buildTrails(store, cols, o);
-    if (trails.count > 0) {
-      layers.push(new PathLayer({
-        id: 'track-trails',
-        data: { length: trails.count, startIndices: trails.starts,
-                attributes: { getPath: { value: trails.points, size: 2 } } },
-        _pathType: 'open',
-        getColor: o.theme === 'dark' ? [200, 200, 200, 150] : [60, 60, 60, 150],
-        getWidth: 1.5, widthUnits: 'pixels', pickable: false,
-        updateTriggers: { getPath: store.version },
-      }) as unknown as Layer);
-    }
-  }
-  if (o.showVectors && !dots) {
-    layers.push(new LineLayer({
-      id: 'track-vectors',
-      data: { length: n, attributes: {
-        getSourcePosition: positions,
-        getTargetPosition: { value: c.targets.subarray(0, 3 * n), size: 3 },
-        getColor: { value: c.vectorColors.subarray(0, 4 * n), size: 4 } } },
-      getWidth: 1, widthUnits: 'pixels', pickable: false,
-      updateTriggers: { getSourcePosition: store.version },
-    }) as unknown as Layer);
-  }
-  if (dots) {
-    layers.push(new ScatterplotLayer({
-      id: 'track-dots',
-      data: { length: n, attributes: {
-        getPosition: positions,
-        getFillColor: { value: c.dotColors.subarray(0, 4 * n), size: 4 },
-        getRadius: { value: c.sizes.subarray(0, n), size: 1 } } },
-      radiusUnits: 'pixels', radiusScale: 0.1, radiusMinPixels: 0, stroked: false,
-      pickable: gpuPicking, onClick: pick,
-      updateTriggers: { getPosition: store.version },
-    }) as unknown as Layer);
-  } else {
-    layers.push(new IconLayer({
-      id: 'track-symbols',
-      data: { length: n, attributes: {
-        getPosition: positions,
-        instanceIconDefs: { value: c.iconDefs.subarray(0, 7 * n), size: 7 },
-        getSize: { value: c.sizes.subarray(0, n), size: 1 },
-        getColor: { value: c.colors.subarray(0, 4 * n), size: 4 } } },
-      iconAtlas: c.atlasImage as unknown as string,
-      iconMapping: a.mapping,
-      // Natural size from zoom ICON_FULL_ZOOM up, smaller below (down to ICON_MIN_PX), so a
-      // continent of tracks is not a smear and costs fewer pixels to draw.
-      sizeUnits: 'meters', sizeScale: ICON_METRES_PER_PX, sizeMinPixels: ICON_MIN_PX,
-      sizeMaxPixels: ICON_MAX_PX, billboard: true, alphaCutoff: 0.05,
-      pickable: gpuPicking, onClick: pick,
-      updateTriggers: { getPosition: store.version },
-    }) as unknown as Layer);
-  }
-  if (o.selectedId !== null) {
-    const s = store.slot(o.selectedId);
-    if (s >= 0) {
-      layers.push(new ScatterplotLayer({
-        id: 'track-selected',
-        data: [[cols.positions[3 * s], cols.positions[3 * s + 1]]],
-        getPosition: (d: number[]) => [d[0], d[1]],
-        radiusUnits: 'pixels', getRadius: 16, stroked: true, filled: false,
-        getLineColor: o.theme === 'dark' ? [255, 255, 0, 255] : [200, 0, 160, 255],
-        lineWidthUnits: 'pixels', getLineWidth: 2, pickable: false,
-      }) as unknown as Layer);
-    }
-  }
-  c.layers = layers;
+  layers.push(new PathLayer({
+    id: 'track-trails',
+    data: c.trailData as never,
+    _pathType: 'open',
+    getColor: o.theme === 'dark' ? [200, 200, 200, 150] : [60, 60, 60, 150],
+    getWidth: 1.5, widthUnits: 'pixels', pickable: false,
+  }) as unknown as Layer);
+  layers.push(new LineLayer({
+    id: 'track-vectors',
+    data: (o.showVectors && !dots ? c.vectorData : NO_DATA) as never,
+    getWidth: 1, widthUnits: 'pixels', pickable: false,
+  }) as unknown as Layer);
+  layers.push(new ScatterplotLayer({
+    id: 'track-dots',
+    data: (dots ? c.dotData : NO_DATA) as never,
+    // Radius 2-3 px from the symbol's height; no edge smoothing (a cost per fragment).
+    radiusUnits: 'pixels', radiusScale: 0.08, radiusMinPixels: 0, stroked: false,
+    antialiasing: false,
+    pickable: gpuPicking && dots, onClick: pick,
+  }) as unknown as Layer);
+  layers.push(new IconLayer({
+    id: 'track-symbols',
+    data: (dots ? NO_DATA : c.iconData) as never,
+    iconAtlas: c.atlasImage as unknown as string,
+    iconMapping: a.mapping,
+    // Natural size from zoom ICON_FULL_ZOOM up, smaller below (down to ICON_MIN_PX), so a
+    // continent of tracks is not a smear and costs fewer pixels to draw.
+    sizeUnits: 'meters', sizeScale: ICON_METRES_PER_PX, sizeMinPixels: ICON_MIN_PX,
+    sizeMaxPixels: ICON_MAX_PX, billboard: true, alphaCutoff: 0.05,
+    pickable: gpuPicking && !dots, onClick: pick,
+  }) as unknown as Layer);
+  const sel = o.selectedId !== null ? store.get(o.selectedId) : undefined;
+  layers.push(new ScatterplotLayer({
+    id: 'track-selected',
+    data: sel ? [[sel.lon, sel.lat]] : [],
+    getPosition: (d: number[]) => [d[0], d[1]],
+    radiusUnits: 'pixels', getRadius: 16, stroked: true, filled: false,
+    getLineColor: o.theme === 'dark' ? [255, 255, 0, 255] : [200, 0, 160, 255],
+    lineWidthUnits: 'pixels', getLineWidth: 2, pickable: false,
+  }) as unknown as Layer);
   return layers;
 }
 
-/** Flattens the trails of the chosen tracks into one buffer (PathLayer binary form). */
-function buildTrails(store: TrackStore, cols: TrackColumns, o: TrackLayerOptions):
+/** The tracks the filter passes inside bounds [w, s, e, n] (w > e: across the antimeridian). */
+function countInView(cols: TrackColumns, b: [number, number, number, number]): number {
+  let k = 0;
+  const wrap = b[0] > b[2];
+  for (let s = 0; s < cols.count; s++) {
+    if (!cols.visible[s]) continue;
+    const lon = cols.positions[3 * s], lat = cols.positions[3 * s + 1];
+    if (lat < b[1] || lat > b[3]) continue;
+    if (wrap ? lon >= b[0] || lon <= b[2] : lon >= b[0] && lon <= b[2]) k++;
+  }
+  return k;
+}
+
+/** Flattens the trails of the selected track and at most `most` others in view (PathLayer form). */
+function buildTrails(store: TrackStore, cols: TrackColumns, o: TrackLayerOptions, most: number):
     { count: number; starts: Uint32Array; points: Float32Array } {
   const n = cols.count;
   const chosen: number[] = [];
   const sel = o.selectedId !== null ? store.slot(o.selectedId) : -1;
   if (sel >= 0) chosen.push(sel);
   const b = o.bounds;
-  if (b || n <= TRAIL_TRACKS) {
-    for (let s = 0; s < n && chosen.length < TRAIL_TRACKS; s++) {
+  if (b || n <= most) {
+    for (let s = 0; s < n && chosen.length < most; s++) {
       if (s === sel || !cols.visible[s]) continue;
       if (b) {
         const lon = cols.positions[3 * s], lat = cols.positions[3 * s + 1];

@@ -76,6 +76,7 @@ export class LayersPanel {
       ...group('Nation (label originator)', 'nat', [...nations].sort().map((n) => [n, n === 'open' ? 'open sources (unclassified)' : n])),
       ...group('Source', 'src', [...this.sources].sort().map((s) => [s, s])),
       ...group('Label', 'lab', [...labels].sort((a, b) => b[1] - a[1]).map(([l, c]) => [l, `${bannerText(parseLabel(l), nat)} (${c})`])),
+      h('h3', {}, 'Overlays'), app.sensors.toggle(),
       h('h3', {}, 'Tracks'),
       h('div', { class: 'row' }, h('label', {}, 'Trails ', trail)),
       h('label', {}, vec, ' heading vectors (60 s)'),

@@ -62,6 +62,7 @@ TEST(OpenApiTest, ParsesAndListsTheRoutes) {
       {"/api/v1/search", {"get"}},
       {"/api/v1/sources", {"get"}},
       {"/api/v1/alerts", {"get"}},
+      {"/api/v1/sensors", {"get"}},
       {"/api/v1/areas", {"get", "post"}},
       {"/api/v1/areas/{id}", {"delete"}},
       {"/api/v1/users", {"get", "post"}},
@@ -79,7 +80,11 @@ TEST(OpenApiTest, ParsesAndListsTheRoutes) {
     }
   }
   EXPECT_EQ(actual, expected);
-  EXPECT_EQ(doc["paths"]["/api/v1/picture"]["get"]["parameters"][2]["schema"]["enum"],
+  Json format;
+  for (const Json& parameter : doc["paths"]["/api/v1/picture"]["get"]["parameters"]) {
+    if (parameter.value("name", "") == "format") format = parameter;
+  }
+  EXPECT_EQ(format["schema"]["enum"],
             Json::array({"json", "geojson", "kml", "csv", "cot", "canonical"}));
 }
 

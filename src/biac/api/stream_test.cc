@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "biac/api/picture_hub.h"
+#include "biac/api/stream.h"
+#include "biac/base/clock.h"
+#include "biac/labels/label.h"
+
+namespace biac::api {
+namespace {
+
+model::FusedTrack Track(uint64_t id, double lat, double lon) {
+  model::FusedTrack t;
+  t.id = id;
+  t.time = Timestamp::FromNanos(1'780'272'000'123'000'000 + static_cast<int64_t>(id));
+  t.position = {lat, lon, 0.0};
+  t.domain = model::Domain::kSea;
+  t.label = *labels::Parse("UNCLASSIFIED");
+  return t;
+}
+
+// A WebSocket session as the HTTP server hands it to the upgrade handler: not open() until
+// its handshake response is written, queueing what is sent meanwhile.
+class PendingSession final : public net::WebSocketSession {
+ public:
+  bool Send(std::string message, bool binary) override {
+    std::lock_guard lock(mutex_);
+    messages_.push_back({std::move(message), binary});
+    return true;
+  }
+  size_t queued_bytes() const override { return 0; }
+  bool open() const override { return open_.load(); }
+  void Close(std::string) override {}
+  void Open() { open_ = true; }
+  std::vector<std::string> messages() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [text, binary] : messages_) out.push_back(text);
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::pair<std::string, bool>> messages_;
+  std::atomic<bool> open_{false};
+};
+
+template <typename Predicate>
+bool WaitUntil(Predicate predicate) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+// A client registered by the upgrade handler is served while its handshake is still being
+// written (the snapshot waits in the session's queue), and leaves once its handler is gone.
+TEST(Streamer, ServesAClientWhoseHandshakeIsPendingAndDropsItWhenItsConnectionEnds) {
+  PictureHub hub({"us"});
+  ManualClock clock(Timestamp::FromNanos(1'780'272'001'000'000'000));
+  Streamer streamer(&hub, &clock, StreamOptions{});
+  auto session = std::make_shared<PendingSession>();
+  auto handler = streamer.Add(session, 0, "us-analyst", BoundingBox{}, /*binary=*/false);
+  // Publications go on while the handshake is pending: each wakes the streamer for a round.
+  for (int i = 0; i < 20; ++i) {
+    model::Picture p;
+    p.time = clock.Now();
+    p.tracks = {Track(2, 1, 1), Track(7 + static_cast<uint64_t>(i), 2, 2)};
+    hub.Publish(0, p, clock.Now());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(WaitUntil([&] { return !session->messages().empty(); }));
+  EXPECT_NE(session->messages().front().find("\"type\":\"snapshot\""), std::string::npos);
+  EXPECT_EQ(streamer.stats().clients, 1u);
+  session->Open();
+  // The connection ends: the server drops the handler.
+  handler.reset();
+  model::Picture p;
+  p.tracks = {Track(3, 1, 1)};
+  hub.Publish(0, p, clock.Now());
+  EXPECT_TRUE(WaitUntil([&] { return streamer.stats().clients == 0; }));
+  streamer.Stop();
+}
+
+}  // namespace
+}  // namespace biac::api
