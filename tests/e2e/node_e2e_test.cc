@@ -62,6 +62,18 @@ std::string TomlString(const std::string& s) { return Json(s).dump(); }
 
 std::string TomlStrings(const std::vector<std::string>& v) { return Json(v).dump(); }
 
+// The scenario's audiences as [[audience]] tables of a node configuration.
+void WriteAudiences(std::ostream& out, const sim::MultiSourceScenario& scenario) {
+  for (const sim::Audience& a : scenario.audiences) {
+    out << "[[audience]]\nname = " << TomlString(a.name)
+        << "\nclearance = " << TomlString(std::string(labels::LevelName(a.user.clearance)))
+        << "\nnationality = " << TomlString(a.user.nationality)
+        << "\naffiliations = " << TomlStrings(a.user.affiliations)
+        << "\nsci = " << TomlStrings(a.user.sci) << "\ncaveats = " << TomlStrings(a.user.caveats)
+        << "\n";
+  }
+}
+
 // The two-nation scenario (sim::GenerateBilateral) started `seconds_ago` before now, on whole
 // seconds.
 Result<sim::MultiSourceScenario> RecentScenario(const char* name, int ships, int aircraft,
@@ -125,14 +137,7 @@ class NodeE2e : public ::testing::Test {
         << "[api]\nlisten = \"127.0.0.1:0\"\n"
         << "[cot_out]\nlisten = \"127.0.0.1:0\"\n"
         << "[fusion]\nlag_s = 60\npublish_interval_ms = 100\nrestart_replay_s = 3600\n";
-    for (const sim::Audience& a : scenario_->audiences) {
-      out << "[[audience]]\nname = " << TomlString(a.name)
-          << "\nclearance = " << TomlString(std::string(labels::LevelName(a.user.clearance)))
-          << "\nnationality = " << TomlString(a.user.nationality)
-          << "\naffiliations = " << TomlStrings(a.user.affiliations)
-          << "\nsci = " << TomlStrings(a.user.sci) << "\ncaveats = " << TomlStrings(a.user.caveats)
-          << "\n";
-    }
+    WriteAudiences(out, *scenario_);
     out << "[[user]]\nname = \"us-analyst\"\naudience = \"us-analyst\"\npassword = \"" << kUsPassword
         << "\"\ncertificate_subject = \"tak-us\"\n"
         << "[[user]]\nname = \"jpn-analyst\"\naudience = \"jpn-analyst\"\npassword = \""
@@ -633,14 +638,7 @@ class SensorsE2e : public ::testing::Test {
     out << "[node]\nname = \"e2e-sensors\"\ndata_dir = \"data\"\n"
         << "[api]\nlisten = \"127.0.0.1:0\"\n"
         << "[fusion]\nlag_s = 10\npublish_interval_ms = 200\nrestart_replay_s = 3600\n";
-    for (const sim::Audience& a : scenario_->audiences) {
-      out << "[[audience]]\nname = " << TomlString(a.name)
-          << "\nclearance = " << TomlString(std::string(labels::LevelName(a.user.clearance)))
-          << "\nnationality = " << TomlString(a.user.nationality)
-          << "\naffiliations = " << TomlStrings(a.user.affiliations)
-          << "\nsci = " << TomlStrings(a.user.sci) << "\ncaveats = " << TomlStrings(a.user.caveats)
-          << "\n";
-    }
+    WriteAudiences(out, *scenario_);
     out << "[[user]]\nname = \"us-analyst\"\naudience = \"us-analyst\"\npassword = \"" << kUsPassword
         << "\"\n[[user]]\nname = \"jpn-analyst\"\naudience = \"jpn-analyst\"\npassword = \""
         << kJpnPassword << "\"\n";

@@ -11,21 +11,14 @@
 
 #include "biac/api/picture_hub.h"
 #include "biac/api/stream.h"
+#include "biac/api/test_track.h"
 #include "biac/base/clock.h"
 #include "biac/labels/label.h"
 
 namespace biac::api {
 namespace {
 
-model::FusedTrack Track(uint64_t id, double lat, double lon) {
-  model::FusedTrack t;
-  t.id = id;
-  t.time = Timestamp::FromNanos(1'780'272'000'123'000'000 + static_cast<int64_t>(id));
-  t.position = {lat, lon, 0.0};
-  t.domain = model::Domain::kSea;
-  t.label = *labels::Parse("UNCLASSIFIED");
-  return t;
-}
+using test_support::Track;
 
 // A WebSocket session as the HTTP server hands it to the upgrade handler: not open() until
 // its handshake response is written, queueing what is sent meanwhile.
@@ -75,7 +68,7 @@ TEST(Streamer, ServesAClientWhoseHandshakeIsPendingAndDropsItWhenItsConnectionEn
   for (int i = 0; i < 20; ++i) {
     model::Picture p;
     p.time = clock.Now();
-    p.tracks = {Track(2, 1, 1), Track(7 + static_cast<uint64_t>(i), 2, 2)};
+    p.tracks = {Track(2, 1, 1, "UNCLASSIFIED"), Track(7 + static_cast<uint64_t>(i), 2, 2, "UNCLASSIFIED")};
     hub.Publish(0, p, clock.Now());
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -86,7 +79,7 @@ TEST(Streamer, ServesAClientWhoseHandshakeIsPendingAndDropsItWhenItsConnectionEn
   // The connection ends: the server drops the handler.
   handler.reset();
   model::Picture p;
-  p.tracks = {Track(3, 1, 1)};
+  p.tracks = {Track(3, 1, 1, "UNCLASSIFIED")};
   hub.Publish(0, p, clock.Now());
   EXPECT_TRUE(WaitUntil([&] { return streamer.stats().clients == 0; }));
   streamer.Stop();

@@ -6,28 +6,13 @@
 #include <cstring>
 #include <string>
 
+#include "biac/api/test_track.h"
 #include "biac/labels/label.h"
 
 namespace biac::api {
 namespace {
 
-model::FusedTrack Track(uint64_t id, double lat, double lon, const char* label) {
-  model::FusedTrack t;
-  t.id = id;
-  t.time = Timestamp::FromNanos(1'780'272'000'123'000'000);
-  t.position = {lat, lon, 1000.0};
-  t.has_altitude = true;
-  t.velocity_enu = Eigen::Vector3d(3.0, 4.0, 0.0);
-  t.covariance(0, 0) = 100;
-  t.covariance(1, 1) = 300;
-  t.domain = model::Domain::kAir;
-  t.label = *labels::Parse(label);
-  t.identity.icao_address = 0x4840d6;
-  t.identity.callsign = "KLM\"1";
-  t.sources = {"adsb", "us-radar"};
-  t.updates = 7;
-  return t;
-}
+using test_support::Track;
 
 template <typename T>
 T At(const std::string& s, size_t offset) {
