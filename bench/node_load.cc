@@ -114,8 +114,11 @@ struct Options {
   // radars turning in 3 s carry more of the rate: 9,091 aircraft.
   int radars = 5;
   double radar_period_s = 3.0;
+  int radar_sectors = 32;  // a radar sends its plots at the end of each of these sectors
   double lag_s = 0.05;        // [fusion] lag_s
   double late_s = 1.0;        // [fusion] late_s
+  double shed_after_s = 1.0;  // [fusion] shed_after_s (the node's default)
+  double picture_store_s = 0;  // [fusion] picture_store_interval_s; 0: the node's default
   bool live_pending = false;  // [fusion] live_pending
 };
 
@@ -155,12 +158,21 @@ Result<Options> ParseOptions(int argc, char** argv) {
       } else if (a == "--radar-period") {
         BIAC_ASSIGN_OR_RETURN(std::string v, value());
         o.radar_period_s = std::stod(v);
+      } else if (a == "--radar-sectors") {
+        BIAC_ASSIGN_OR_RETURN(std::string v, value());
+        o.radar_sectors = std::stoi(v);
       } else if (a == "--lag") {
         BIAC_ASSIGN_OR_RETURN(std::string v, value());
         o.lag_s = std::stod(v);
       } else if (a == "--late") {
         BIAC_ASSIGN_OR_RETURN(std::string v, value());
         o.late_s = std::stod(v);
+      } else if (a == "--shed") {
+        BIAC_ASSIGN_OR_RETURN(std::string v, value());
+        o.shed_after_s = std::stod(v);
+      } else if (a == "--picture-store") {
+        BIAC_ASSIGN_OR_RETURN(std::string v, value());
+        o.picture_store_s = std::stod(v);
       } else if (a == "--live-pending") {
         o.live_pending = true;
       } else if (a == "--dir") {
@@ -709,7 +721,10 @@ void WriteConfig(const std::string& path, const std::vector<sim::WireSourceConfi
       << "[api]\nlisten = \"127.0.0.1:0\"\n"
       << "[fusion]\nlag_s = " << o.lag_s << "\nlate_s = " << o.late_s
       << "\nlive_pending = " << (o.live_pending ? "true" : "false")
-      << "\npublish_interval_ms = 50\n"
+      << "\npublish_interval_ms = 50\nshed_after_s = " << o.shed_after_s << "\n"
+      << (o.picture_store_s > 0
+              ? "picture_store_interval_s = " + std::to_string(o.picture_store_s) + "\n"
+              : std::string())
       << "[[audience]]\nname = \"us-analyst\"\nclearance = \"SECRET\"\nnationality = \"USA\"\n"
       << "[[audience]]\nname = \"jpn-analyst\"\nclearance = \"SECRET\"\nnationality = \"JPN\"\n"
       << "[[user]]\nname = \"us-analyst\"\naudience = \"us-analyst\"\npassword = \"" << kUsPassword
@@ -766,6 +781,7 @@ int Run(const Options& o) {
   load.observations_per_second = o.rate;
   load.radars = o.radars;
   load.radar_period_s = o.radar_period_s;
+  load.radar_sectors = o.radar_sectors;
   const Timestamp start = clock.Now() + std::chrono::seconds(1);
   load.start = start;
   auto generator = sim::LoadGenerator::Create(load);
@@ -1003,8 +1019,11 @@ int Run(const Options& o) {
         {"warmup_s", o.warmup_s},
         {"encoding", o.encoding},
         {"radar_period_s", o.radar_period_s},
+        {"radar_sectors", o.radar_sectors},
         {"lag_s", o.lag_s},
         {"late_s", o.late_s},
+        {"shed_after_s", o.shed_after_s},
+        {"picture_store_interval_s", o.picture_store_s},
         {"live_pending", o.live_pending},
         {"plan",
          {{"ships", shared.plan().ships},
@@ -1042,6 +1061,10 @@ int Run(const Options& o) {
         {"fusion_applied_late_per_s_all_audiences",
          (Sum(after.metrics, "biac_fusion_applied_late_total") -
           Sum(before.metrics, "biac_fusion_applied_late_total")) /
+             window_s},
+        {"fusion_shed_per_s",
+         (Sum(after.metrics, "biac_fusion_shed_total") -
+          Sum(before.metrics, "biac_fusion_shed_total")) /
              window_s},
         {"fusion_too_late_per_s_all_audiences",
          (Sum(after.metrics, "biac_fusion_too_late_total") -
@@ -1121,9 +1144,11 @@ int Run(const Options& o) {
       final_totals.stored, kernel_drops, lost_observations, loss_ok ? "ok" : "LOSS");
   std::cout << fmt::format(
       "  fusion      observations/s (all audiences) that arrived after lag_s {}: {:.0f} applied "
-      "late (within late_s {}), {:.0f} too late (stored only, not fused)\n",
+      "late (within late_s {}), {:.0f} too late (stored only, not fused); {:.0f} shed "
+      "(waited over shed_after_s {}: stored only)\n",
       o.lag_s, figures["node"]["fusion_applied_late_per_s_all_audiences"].get<double>(), o.late_s,
-      figures["node"]["fusion_too_late_per_s_all_audiences"].get<double>());
+      figures["node"]["fusion_too_late_per_s_all_audiences"].get<double>(),
+      figures["node"]["fusion_shed_per_s"].get<double>(), o.shed_after_s);
   if (!client_errors.empty()) std::cout << "  client errors: " << client_errors.dump() << "\n";
   if (!o.keep) fs::remove_all(dir);
   return rate_ok && latency_ok && memory_ok && loss_ok ? 0 : 2;
@@ -1138,7 +1163,7 @@ int main(int argc, char** argv) {
     std::cerr << "node_load: " << options.error().message()
               << "\nusage: node_load --biac PATH [--rate 50000] [--tracks 20000] [--clients 50] "
                  "[--duration 60] [--warmup 15] [--encoding binary|json] [--radars 5] "
-                 "[--radar-period 3] [--lag 0.05] [--late 1] "
+                 "[--radar-period 3] [--radar-sectors 32] [--lag 0.05] [--late 1] [--shed 1] [--picture-store S] "
                  "[--live-pending] [--dir DIR] [--keep]\n";
     return 1;
   }

@@ -15,8 +15,10 @@
 //   cd web && npm run build && cd .. && node bench/web/web_perf.mjs [--tracks 100000] [--runs 3]
 //     [--pan-seconds 10] [--zoom-steps 6] [--width 1366] [--height 768] [--json out.json]
 //     [--chromium /usr/bin/chromium] [--dist DIR] [--query '?pick=cpu'] [--serve]
-//   --dist: the built page (default web/dist); --query: appended to the page URL; --serve: only
-//   run the stand-in and print its URL.
+//     [--profile FILE] [--trace FILE] [--screenshot FILE]
+//   --dist: the built page (default web/dist); --query: appended to the page URL (e.g.
+//   '?dense=dots': a dot per track instead of the decimated image); --serve: only run the
+//   stand-in and print its URL; --screenshot: the page before the pan, FILE.<run>.png.
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +41,7 @@ const opt = {
   query: args.query ?? '',
   profile: args.profile,   // write a JS CPU profile of the pan+zoom (CDP Profiler) and summarise it
   trace: args.trace,       // write a Chrome trace of the pan (CDP Tracing) and summarise it
+  screenshot: args.screenshot,  // save a screenshot of the page before the pan (FILE.<run>.png)
 };
 
 const TARGET_FPS = 30;
@@ -164,6 +167,33 @@ async function oneRun(chromium, standIn, run) {
                  : gl.getParameter(gl.RENDERER);
     });
 
+    if (opt.screenshot) await page.screenshot({ path: `${opt.screenshot}.${run}.png` });
+
+    // The track table's refresh (filter and order of every track, the rows in the DOM), timed in
+    // the page: as it runs each second (only in view, by id) and at its worst (every track, by
+    // age), 5 times each, median.
+    const table = await page.evaluate(() => {
+      const app = window.biac;
+      if (!app?.table) return null;
+      const time = () => {
+        const ms = [];
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          app.table.refresh(true);
+          ms.push(performance.now() - t0);
+        }
+        ms.sort((a, b) => a - b);
+        return { ms: ms[2], count: Number(document.getElementById('table-count')?.dataset.count ?? NaN) };
+      };
+      const saved = { inView: app.view.inView, sort: app.view.sort, desc: app.view.sortDesc };
+      const inView = time();
+      app.view.inView = false; app.view.sort = 'age'; app.view.sortDesc = true;
+      const all = time();
+      Object.assign(app.view, { inView: saved.inView, sort: saved.sort, sortDesc: saved.desc });
+      app.table.refresh(true);
+      return { inView, all };
+    });
+
     // The page's deck.gl canvas: whether it multisamples (a context attribute).
     const deckAntialias = await page.evaluate(() =>
       window.biac?.overlay?._deck?.device?.gl?.getContextAttributes?.()?.antialias ?? null);
@@ -253,7 +283,7 @@ async function oneRun(chromium, standIn, run) {
     const proc = processMemory(process.pid);  // the browser is a child of this process
     const storeSize = await page.evaluate(() => window.biac?.store?.size ?? 0);
     const r = {
-      run, renderer, deckAntialias, storeSize, loadMs, pan, zoom,
+      run, renderer, deckAntialias, storeSize, loadMs, pan, zoom, table,
       panZoomLongTaskMax: Math.max(pan.longTaskMax, zoom.longTaskMax),
       messageMs: { median: median(messages.map((m) => m.ms)),
                    max: messages.reduce((a, m) => Math.max(a, m.ms), 0), count: messages.length,
@@ -375,6 +405,7 @@ async function main() {
       const r = await oneRun(chromium, standIn, i);
       runs.push(r);
       console.error(`run ${i}: ${r.pan.fps.toFixed(1)} fps panning, longest task ${r.panZoomLongTaskMax.toFixed(0)} ms, ` +
+                    `table ${r.table?.inView.ms.toFixed(1)}/${r.table?.all.ms.toFixed(1)} ms, ` +
                     `renderer ${MB(r.memory.rendererRss)}, gpu ${MB(r.memory.gpuRss)}, message ${r.messageMs.median.toFixed(0)} ms`);
     }
   } finally {
@@ -394,6 +425,7 @@ async function main() {
               jsHeapUsed: m((r) => r.memory.jsHeapUsed), rendererRss: m((r) => r.memory.rendererRss),
               gpuRss: m((r) => r.memory.gpuRss) },
     loadMs: m((r) => r.loadMs),
+    tableRefreshMs: { inView: m((r) => r.table?.inView.ms ?? NaN), all: m((r) => r.table?.all.ms ?? NaN) },
   };
   const pageMemory = summary.memory.rendererRss + summary.memory.gpuRss;
   summary.targets = {
@@ -418,7 +450,8 @@ web page under load: ${opt.tracks} tracks at 1 Hz, ${opt.width}x${opt.height}, m
   page memory          renderer ${MB(summary.memory.rendererRss)} + GPU process ${MB(summary.memory.gpuRss)} = ${MB(pageMemory)}  target <= 1 GB: ${ok(summary.targets.memory.met)}
                        (JS+DOM by measureUserAgentSpecificMemory ${MB(summary.memory.userAgentSpecific)}, JS heap ${MB(summary.memory.jsHeapUsed)})
   one stream message   ${summary.messageHandlingMs.toFixed(0)} ms median, ${summary.messageHandlingMaxMs.toFixed(0)} ms max (${MB(summary.messageBytes)}; decode + store + layer buffers)
-  first picture        ${(summary.loadMs / 1000).toFixed(1)} s from login to ${opt.tracks} tracks in the store`);
+  first picture        ${(summary.loadMs / 1000).toFixed(1)} s from login to ${opt.tracks} tracks in the store
+  table refresh        ${summary.tableRefreshMs.inView.toFixed(1)} ms (only in view, by id), ${summary.tableRefreshMs.all.toFixed(1)} ms (every track, by age)`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -32,12 +32,12 @@
 #include "biac/formats/klv/ts_demux.h"
 #include "biac/net/http/client.h"
 #include "biac/net/http/tls.h"
+#include "tests/e2e/e2e_support.h"
 #include "tests/e2e/node_process.h"
 
 namespace biac::e2e {
 namespace {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 std::string g_binary;  // the biac executable (argv[1])
@@ -78,10 +78,7 @@ std::string CotEvent(const std::string& uid, Timestamp time, double lat, double 
 class FeedsE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(fs::temp_directory_path() /
-                           fmt::format("biac-feeds-e2e-{}", ::getpid()));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
+    dir_ = new std::string(MakeScratchDir("biac-feeds-e2e"));
     WriteReplayFile();
     WriteConfig();
     node_ = new NodeProcess(g_binary, *dir_ + "/node.toml");
@@ -92,7 +89,7 @@ class FeedsE2e : public ::testing::Test {
   static void TearDownTestSuite() {
     if (node_) node_->Kill();
     delete node_;
-    if (dir_ && ::getenv("BIAC_E2E_KEEP") == nullptr) fs::remove_all(*dir_);
+    if (dir_) RemoveScratchDir(*dir_);
     delete dir_;
   }
 
@@ -115,13 +112,12 @@ class FeedsE2e : public ::testing::Test {
 
   static void WriteConfig() {
     std::ofstream out(*dir_ + "/node.toml");
-    out << "[node]\nname = \"feeds-e2e\"\ndata_dir = \"data\"\n"
-        << "[api]\nlisten = \"127.0.0.1:0\"\n"
-        << "[fusion]\nlag_s = 60\npublish_interval_ms = 100\n"
-        << "[[audience]]\nname = \"analyst\"\nclearance = \"UNCLASSIFIED\"\nnationality = \"USA\"\n"
-        << "[[user]]\nname = \"admin\"\nrole = \"admin\"\naudience = \"analyst\"\npassword = \""
-        << kAdminPassword << "\"\n"
-        << "[[feed]]\nname = \"uav\"\nformat = \"klv-ts\"\ntransport = \"udp\"\n"
+    WriteNodeTables(out, "feeds-e2e", /*cot_out=*/false, "lag_s = 60\npublish_interval_ms = 100\n");
+    out << "[[audience]]\nname = \"analyst\"\nclearance = \"UNCLASSIFIED\"\n"
+        << "nationality = \"USA\"\n";
+    WriteUser(out, {.name = "admin", .audience = "analyst", .password = kAdminPassword,
+                    .role = "admin"});
+    out << "[[feed]]\nname = \"uav\"\nformat = \"klv-ts\"\ntransport = \"udp\"\n"
         << "listen = \"127.0.0.1:0\"\nlabel = \"UNCLASSIFIED\"\n"
         << "[[feed]]\nname = \"gmti\"\nformat = \"gmti\"\ntransport = \"tcp-server\"\n"
         << "listen = \"127.0.0.1:0\"\nlabel = \"UNCLASSIFIED\"\n"
@@ -131,19 +127,10 @@ class FeedsE2e : public ::testing::Test {
         << "path = \"replay.xml\"\nspeed = 10\nlabel = \"UNCLASSIFIED\"\n";
   }
 
-  static net::TlsClientOptions Tls(const std::string& cert = "") {
-    net::TlsClientOptions o;
-    o.ca_file = node_->ca_file();
-    if (!cert.empty()) {
-      o.client_cert = cert + ".pem";
-      o.client_key = cert + ".key";
-    }
-    return o;
-  }
+  static net::TlsClientOptions Tls(const std::string& cert = "") { return ClientTls(*node_, cert); }
 
   static Json Get(const std::string& target) {
-    net::HeaderList headers = {{"Authorization", BasicAuthorization("admin", kAdminPassword)}};
-    auto r = net::HttpsGet("127.0.0.1", node_->api_port(), target, headers, Tls());
+    auto r = ApiGet(*node_, target, BasicAuthorization("admin", kAdminPassword));
     EXPECT_TRUE(r.ok()) << target;
     if (!r.ok()) return Json();
     EXPECT_EQ(r->status, 200) << target << ": " << r->body;
@@ -162,26 +149,24 @@ class FeedsE2e : public ::testing::Test {
   // Polls the source until `done` holds (up to 20 s); returns its last state.
   static Json WaitSource(const std::string& name, const std::function<bool(const Json&)>& done) {
     Json s;
-    for (int i = 0; i < 200; ++i) {
+    PollUntil(200, [&] {
       s = Source(name);
-      if (!s.is_null() && done(s)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+      return !s.is_null() && done(s);
+    });
     return s;
   }
 
   // Waits until the picture holds a track fed by `source` (up to 20 s).
   static bool InPicture(const std::string& source) {
-    for (int i = 0; i < 200; ++i) {
+    return PollUntil(200, [&] {
       const Json picture = Get("/api/v1/picture");
       for (const Json& t : picture.value("tracks", Json::array())) {
         for (const Json& s : t.value("src", Json::array())) {
           if (s == source) return true;
         }
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
+      return false;
+    });
   }
 
   static std::string* dir_;
@@ -196,10 +181,7 @@ size_t FeedsE2e::replay_garbage_offset_ = 0;
 int UdpSocket() { return ::socket(AF_INET, SOCK_DGRAM, 0); }
 
 void SendDatagram(int fd, uint16_t port, std::span<const uint8_t> bytes) {
-  sockaddr_in to = {};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  const sockaddr_in to = Loopback(port);
   ASSERT_EQ(::sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<const sockaddr*>(&to),
                      sizeof(to)),
             static_cast<ssize_t>(bytes.size()));
@@ -267,10 +249,7 @@ TEST_F(FeedsE2e, GmtiOverTcp) {
   const uint16_t port = node_->feed_port("gmti");
   ASSERT_NE(port, 0);
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to = {};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  const sockaddr_in to = Loopback(port);
   ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)), 0);
   ASSERT_EQ(::send(fd, capture.data(), capture.size(), MSG_NOSIGNAL),
             static_cast<ssize_t>(capture.size()));
@@ -353,11 +332,5 @@ TEST_F(FeedsE2e, NodeKeptRunning) {
 }  // namespace biac::e2e
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: feeds_e2e_test BIAC_BINARY\n");
-    return 2;
-  }
-  biac::e2e::g_binary = argv[1];
-  return RUN_ALL_TESTS();
+  return biac::e2e::E2eMain(argc, argv, "feeds_e2e_test", biac::e2e::g_binary);
 }

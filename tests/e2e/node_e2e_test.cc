@@ -29,6 +29,7 @@
 #include "biac/net/http/tls.h"
 #include "biac/sim/multisource.h"
 #include "biac/sim/wire_feed.h"
+#include "tests/e2e/e2e_support.h"
 #include "tests/e2e/node_process.h"
 
 namespace biac::e2e {
@@ -49,7 +50,6 @@ constexpr uint64_t kMemoryBound = uint64_t{500} << 20;
 constexpr uint64_t kMemoryBound = uint64_t{500} << 20;
 #endif
 
-namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 std::string g_binary;  // the biac executable (argv[1])
@@ -91,9 +91,7 @@ Result<sim::MultiSourceScenario> RecentScenario(const char* name, int ships, int
 class NodeE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(fs::temp_directory_path() / fmt::format("biac-e2e-{}", ::getpid()));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
+    dir_ = new std::string(MakeScratchDir("biac-e2e"));
     // The small two-nation scenario, started 40 s ago and sent at twice real time: 40 s of
     // data arrive in 20 s, ending near the present.
     auto scenario = RecentScenario("kyushu-okinawa-small", 30, 10, 600, 40);
@@ -125,7 +123,7 @@ class NodeE2e : public ::testing::Test {
     delete node_;
     delete feed_;
     delete scenario_;
-    if (dir_ && ::getenv("BIAC_E2E_KEEP") == nullptr) fs::remove_all(*dir_);
+    if (dir_) RemoveScratchDir(*dir_);
     delete dir_;
   }
 
@@ -133,17 +131,15 @@ class NodeE2e : public ::testing::Test {
 
   static void WriteConfig() {
     std::ofstream out(config_path());
-    out << "[node]\nname = \"e2e\"\ndata_dir = \"data\"\n"
-        << "[api]\nlisten = \"127.0.0.1:0\"\n"
-        << "[cot_out]\nlisten = \"127.0.0.1:0\"\n"
-        << "[fusion]\nlag_s = 60\npublish_interval_ms = 100\nrestart_replay_s = 3600\n";
+    WriteNodeTables(out, "e2e", /*cot_out=*/true,
+                    "lag_s = 60\npublish_interval_ms = 100\nrestart_replay_s = 3600\n");
     WriteAudiences(out, *scenario_);
-    out << "[[user]]\nname = \"us-analyst\"\naudience = \"us-analyst\"\npassword = \"" << kUsPassword
-        << "\"\ncertificate_subject = \"tak-us\"\n"
-        << "[[user]]\nname = \"jpn-analyst\"\naudience = \"jpn-analyst\"\npassword = \""
-        << kJpnPassword << "\"\ncertificate_subject = \"tak-jpn\"\n"
-        << "[[user]]\nname = \"admin\"\nrole = \"admin\"\naudience = \"us-analyst\"\npassword = \""
-        << kAdminPassword << "\"\n";
+    WriteUser(out, {.name = "us-analyst", .audience = "us-analyst", .password = kUsPassword,
+                    .certificate_subject = "tak-us"});
+    WriteUser(out, {.name = "jpn-analyst", .audience = "jpn-analyst", .password = kJpnPassword,
+                    .certificate_subject = "tak-jpn"});
+    WriteUser(out, {.name = "admin", .audience = "us-analyst", .password = kAdminPassword,
+                    .role = "admin"});
     for (const sim::WireSourceConfig& w : feed_->sources) {
       const app::FeedSourceConfig s = app::FeedSourceConfigFrom(w);
       out << "[[feed]]\nname = " << TomlString(s.source)
@@ -187,7 +183,7 @@ class NodeE2e : public ::testing::Test {
 
   // Waits until every decoded observation is acknowledged and one more picture is out.
   static void WaitSettled() {
-    for (int i = 0; i < 200; ++i) {
+    PollUntil(200, [] {
       auto sources = Get("/api/v1/sources", BasicAuthorization("admin", kAdminPassword));
       bool settled = sources.ok() && sources->status == 200;
       if (settled) {
@@ -195,28 +191,17 @@ class NodeE2e : public ::testing::Test {
           if (s["acknowledged"] != s["observations"]) settled = false;
         }
       }
-      if (settled) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+      return settled;
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 
-  static net::TlsClientOptions Tls(const std::string& cert = "") {
-    net::TlsClientOptions o;
-    o.ca_file = node_->ca_file();
-    if (!cert.empty()) {
-      o.client_cert = cert + ".pem";
-      o.client_key = cert + ".key";
-    }
-    return o;
-  }
+  static net::TlsClientOptions Tls(const std::string& cert = "") { return ClientTls(*node_, cert); }
 
   static Result<net::HttpClientResponse> Get(const std::string& target,
                                               const std::string& authorization,
                                               const std::string& cert = "") {
-    net::HeaderList headers;
-    if (!authorization.empty()) headers.emplace_back("Authorization", authorization);
-    return net::HttpsGet("127.0.0.1", node_->api_port(), target, headers, Tls(cert));
+    return ApiGet(*node_, target, authorization, cert);
   }
 
   static Json Picture(const std::string& user, const std::string& password) {
@@ -431,20 +416,14 @@ TEST_F(NodeE2e, GarbageStallsAndSlowClientsDoNotStopTheNode) {
   ASSERT_TRUE(idle.ok());
   // Garbage over UDP (AIS) and TCP (Beast), and a TCP peer that stalls mid-frame.
   const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in ais{};
-  ais.sin_family = AF_INET;
-  ais.sin_port = htons(node_->feed_port("ais"));
-  ::inet_pton(AF_INET, "127.0.0.1", &ais.sin_addr);
+  sockaddr_in ais = Loopback(node_->feed_port("ais"));
   for (int i = 0; i < 200; ++i) {
     const std::string junk = fmt::format("!AIVDM,1,1,,A,{}garbage,0*00\r\n\x01\x02\xff", i);
     ::sendto(udp, junk.data(), junk.size(), 0, reinterpret_cast<sockaddr*>(&ais), sizeof(ais));
   }
   ::close(udp);
   const int stall = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in beast{};
-  beast.sin_family = AF_INET;
-  beast.sin_port = htons(node_->feed_port("adsb"));
-  ::inet_pton(AF_INET, "127.0.0.1", &beast.sin_addr);
+  sockaddr_in beast = Loopback(node_->feed_port("adsb"));
   ASSERT_EQ(::connect(stall, reinterpret_cast<sockaddr*>(&beast), sizeof(beast)), 0);
   const unsigned char half_frame[] = {0x1a, '3', 0, 0, 0, 0, 0, 0, 0x40, 0x8d, 0x48};
   ASSERT_EQ(::send(stall, half_frame, sizeof(half_frame), 0), static_cast<ssize_t>(sizeof(half_frame)));
@@ -572,9 +551,7 @@ class SensorsE2e : public ::testing::Test {
   static constexpr double kSeconds = 24.0;  // of scenario data sent
 
   static void SetUpTestSuite() {
-    dir_ = new std::string(fs::temp_directory_path() / fmt::format("biac-e2e-sensors-{}", ::getpid()));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
+    dir_ = new std::string(MakeScratchDir("biac-e2e-sensors"));
     auto scenario = RecentScenario("sensors-e2e", 4, 2, 120, 30);
     ASSERT_TRUE(scenario.ok()) << scenario.error().message();
     scenario_ = new sim::MultiSourceScenario(std::move(scenario).value());
@@ -629,19 +606,17 @@ class SensorsE2e : public ::testing::Test {
     if (node_) node_->Kill();
     delete node_;
     delete scenario_;
-    if (dir_ && ::getenv("BIAC_E2E_KEEP") == nullptr) fs::remove_all(*dir_);
+    if (dir_) RemoveScratchDir(*dir_);
     delete dir_;
   }
 
   static void WriteConfig() {
     std::ofstream out(*dir_ + "/node.toml");
-    out << "[node]\nname = \"e2e-sensors\"\ndata_dir = \"data\"\n"
-        << "[api]\nlisten = \"127.0.0.1:0\"\n"
-        << "[fusion]\nlag_s = 10\npublish_interval_ms = 200\nrestart_replay_s = 3600\n";
+    WriteNodeTables(out, "e2e-sensors", /*cot_out=*/false,
+                    "lag_s = 10\npublish_interval_ms = 200\nrestart_replay_s = 3600\n");
     WriteAudiences(out, *scenario_);
-    out << "[[user]]\nname = \"us-analyst\"\naudience = \"us-analyst\"\npassword = \"" << kUsPassword
-        << "\"\n[[user]]\nname = \"jpn-analyst\"\naudience = \"jpn-analyst\"\npassword = \""
-        << kJpnPassword << "\"\n";
+    WriteUser(out, {.name = "us-analyst", .audience = "us-analyst", .password = kUsPassword});
+    WriteUser(out, {.name = "jpn-analyst", .audience = "jpn-analyst", .password = kJpnPassword});
     for (const sim::WireSourceConfig& w : sources_) {
       const app::FeedSourceConfig s = app::FeedSourceConfigFrom(w);
       for (const auto& [name, label] : {std::pair{s.source, s.label_text},
@@ -656,29 +631,26 @@ class SensorsE2e : public ::testing::Test {
   }
 
   static void WaitAcknowledged() {
-    for (int i = 0; i < 300; ++i) {
+    const bool settled = PollUntil(300, [] {
       auto r = Get("/api/v1/sources", BasicAuthorization("us-analyst", kUsPassword));
-      bool settled = r.ok() && r->status == 200;
-      if (settled) {
+      bool all_acknowledged = r.ok() && r->status == 200;
+      if (all_acknowledged) {
         const Json all = Json::parse(r->body);
-        settled = all.size() == 4;
+        all_acknowledged = all.size() == 4;
         for (const auto& s : all) {
-          if (s["observations"] == 0 || s["acknowledged"] != s["observations"]) settled = false;
+          if (s["observations"] == 0 || s["acknowledged"] != s["observations"]) {
+            all_acknowledged = false;
+          }
         }
       }
-      if (settled) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << "the UAV feeds were not all acknowledged";
+      return all_acknowledged;
+    });
+    if (!settled) ADD_FAILURE() << "the UAV feeds were not all acknowledged";
   }
 
   static Result<net::HttpClientResponse> Get(const std::string& target,
                                               const std::string& authorization) {
-    net::HeaderList headers;
-    if (!authorization.empty()) headers.emplace_back("Authorization", authorization);
-    net::TlsClientOptions tls;
-    tls.ca_file = node_->ca_file();
-    return net::HttpsGet("127.0.0.1", node_->api_port(), target, headers, tls);
+    return ApiGet(*node_, target, authorization);
   }
 
   // The answer to `user`, with its window reaching back past the first record sent.
@@ -825,11 +797,5 @@ TEST_F(SensorsE2e, AfterARestartTheBoardIsBackFromTheStore) {
 }  // namespace biac::e2e
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: node_e2e_test BIAC_BINARY\n");
-    return 2;
-  }
-  biac::e2e::g_binary = argv[1];
-  return RUN_ALL_TESTS();
+  return biac::e2e::E2eMain(argc, argv, "node_e2e_test", biac::e2e::g_binary);
 }

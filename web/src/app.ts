@@ -48,6 +48,11 @@ export class App {
   dataNow = 0; // latest data time seen on the stream (ms)
   playing = false;
   lastBanner = '';
+  /** The selected tracks (Ctrl/Shift+click); view.selected is the one whose panel is shown. */
+  picked = new Set<number>();
+  /** Dense views: decimated (default) or a dot per track (`?dense=dots`, for comparison). */
+  readonly denseMode: 'decimated' | 'dots' =
+    new URLSearchParams(location.search).get('dense') === 'dots' ? 'dots' : 'decimated';
   /** The tracks on screen (in the view, not hidden by a layer): made on demand, not per tick. */
   get onScreen(): TrackInfo[] {
     const b = this.bounds(), list: TrackInfo[] = [];
@@ -123,8 +128,9 @@ export class App {
     // Tracks are picked on the CPU on click: deck.gl's GPU picking reads pixels back on every
     // mouse move, which blocks the main thread for seconds at 100,000 tracks
     // (docs/web-performance.md).
-    attachTrackPicking(this.map, this.store, (id) => {
-      if (this.draw.mode === 'none' && this.mode === 'live') this.select(id);
+    attachTrackPicking(this.map, this.store, (id, additive) => {
+      if (this.draw.mode !== 'none' || this.mode !== 'live') return;
+      if (additive) { if (id !== null) this.togglePicked(id); } else this.select(id);
     });
     this.bindToolbar();
     this.bindTimebar();
@@ -150,7 +156,11 @@ export class App {
       const un = this.store.subscribe(() => go(false));
       setTimeout(() => go(true), 15_000);
     }
-    if (this.view.selected !== null) this.select(this.view.selected, false);
+    if (this.view.selected !== null) {
+      const picked = this.view.picked;
+      this.select(this.view.selected, false);
+      if (picked.length > 1) this.pickRange(picked, this.view.selected);
+    }
     this.viewChanged();
     (window as unknown as { biac: App }).biac = this;
   }
@@ -222,8 +232,8 @@ export class App {
     if (this.mode === 'live') {
       layers.push(...this.sensors.layers(theme)); // beneath the tracks
       layers.push(...trackLayers(this.store, {
-        selectedId: this.view.selected, now: this.dataNow || Date.now(), staleAfterS: STALE_AFTER_S,
-        gpuPicking: false, zoom: this.map.getZoom(), bounds: this.bounds(),
+        selectedId: this.view.selected, pickedIds: this.picked, now: this.dataNow || Date.now(), staleAfterS: STALE_AFTER_S,
+        gpuPicking: false, zoom: this.map.getZoom(), bounds: this.bounds(), denseMode: this.denseMode,
         showTrails: this.view.trail > 0, showVectors: this.view.vectors, vectorSeconds: 60, theme, onPick,
       }));
     } else {
@@ -256,7 +266,10 @@ export class App {
   // The tracks on screen (in the map view and not hidden by a layer; the selected track's
   // panel) and the banner's roll-up of their labels.
   updateOnScreen(): void {
-    this.table.refresh(true);
+    // While the map moves the table waits for the move's end (moveend calls this again): its
+    // rows follow the view, and its refresh is a main-thread task in the middle of a pan. The
+    // banner below is recomputed all the same (its rows' labels stay in the roll-up meanwhile).
+    if (!this.map.isMoving()) this.table.refresh(true);
     const b = this.bounds();
     // Live: from the store's columns (the tracks the map draws), no object per track (100,000
     // a second otherwise); replay: the replayed picture.
@@ -298,6 +311,8 @@ export class App {
 
   select(id: number | null, fly = false): void {
     this.view.selected = id;
+    this.picked = new Set(id === null ? [] : [id]);
+    this.view.picked = [...this.picked];
     if (id === null) this.view.follow = false;
     this.saveUrl();
     this.table.refresh();
@@ -306,6 +321,39 @@ export class App {
       const t = this.source.get(id);
       if (t) this.map.easeTo({ center: [t.lon, t.lat], duration: 300 });
     }
+    this.queueRedraw();
+    this.updateOnScreen();
+  }
+
+  /** Ctrl/Cmd+click: adds track `id` to the selection (it becomes the one shown), or removes it. */
+  togglePicked(id: number): void {
+    const picked = new Set(this.picked);
+    if (this.view.selected !== null) picked.add(this.view.selected);
+    if (picked.has(id)) {
+      picked.delete(id);
+      const rest = [...picked];
+      this.view.selected = this.view.selected === id ? (rest[rest.length - 1] ?? null) : this.view.selected;
+    } else {
+      picked.add(id);
+      this.view.selected = id;
+    }
+    this.picked = picked;
+    this.selectionChanged();
+  }
+
+  /** Shift+click in the table: the rows `ids` become the selection; `shown` the one shown. */
+  pickRange(ids: number[], shown: number): void {
+    this.picked = new Set(ids);
+    this.view.selected = shown;
+    this.selectionChanged();
+  }
+
+  private selectionChanged(): void {
+    this.view.picked = [...this.picked];
+    if (this.view.selected === null) this.view.follow = false;
+    this.saveUrl();
+    this.table.refresh();
+    void this.panel.show(this.view.selected);
     this.queueRedraw();
     this.updateOnScreen();
   }
@@ -377,6 +425,27 @@ export class App {
     this.panel.render();
     this.saveUrl();
     this.queueRedraw();
+  }
+
+  /** Exports exactly the selected tracks (the node's `ids=`), in the toolbar's format. */
+  async exportSelection(): Promise<void> {
+    const ids = [...this.picked];
+    if (!ids.length) { this.info('Select tracks to export: Ctrl+click or Shift+click rows, or Ctrl+click tracks on the map'); return; }
+    const fmt = $<HTMLSelectElement>('export-format').value;
+    const ext = { geojson: 'geojson', kml: 'kml', csv: 'csv', cot: 'xml' }[fmt] ?? fmt;
+    try {
+      const blob = await this.api.blob(`/api/v1/export?${exportQuery(fmt, null, [], ids)}`);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `biac-selection.${ext}`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      this.info(`exported ${fmt.toUpperCase()} of ${ids.length} selected track(s)`);
+    } catch (e) {
+      this.info(`export failed: ${(e as Error).message}`);
+    }
   }
 
   async exportView(): Promise<void> {

@@ -3,13 +3,14 @@
 //   t=ms (replay time; absent: live)  rs=replay speed  rw=replay window (ms)
 //   hide=key,key (hidden layers: src:<source> nat:<nation> dom:<domain> lab:<label>)
 //   trail=seconds  vec=0|1  tab=table|track|alerts|areas  q=table filter  inview=0|1
-//   sort=column[:desc]  rings=lat,lon  ringstep=NM
+//   sort=column[:desc]  rings=lat,lon  ringstep=NM  pick=id,id (the other selected tracks)
 export interface ViewState {
   center: [number, number]; // lon, lat
   zoom: number;
   bearing: number;
   theme: 'light' | 'dark';
   selected: number | null;
+  picked: number[];  // every selected track (Ctrl/Shift+click), `selected` among them
   follow: boolean;
   time: number | null;
   replaySpeed: number;
@@ -27,7 +28,7 @@ export interface ViewState {
 }
 
 export const DEFAULT_VIEW: ViewState = {
-  center: [128.6, 28.6], zoom: 5.2, bearing: 0, theme: 'dark', selected: null, follow: false,
+  center: [128.6, 28.6], zoom: 5.2, bearing: 0, theme: 'dark', selected: null, picked: [], follow: false,
   time: null, replaySpeed: 10, replayWindow: 3_600_000, hidden: new Set(), trail: 120,
   vectors: true, tab: 'table', filter: '', inView: true, sort: 'id', sortDesc: false,
   rings: null, ringStep: 25,
@@ -40,7 +41,7 @@ const num = (s: string | null, d: number) => {
 
 export function parseView(search: string): ViewState {
   const p = new URLSearchParams(search);
-  const v: ViewState = { ...DEFAULT_VIEW, hidden: new Set() };
+  const v: ViewState = { ...DEFAULT_VIEW, hidden: new Set(), picked: [] };
   const c = p.get('c')?.split(',').map(Number);
   if (c && c.length === 2 && c.every(Number.isFinite)) v.center = [c[1], c[0]];
   v.zoom = num(p.get('z'), v.zoom);
@@ -48,6 +49,8 @@ export function parseView(search: string): ViewState {
   if (p.get('theme') === 'light' || p.get('theme') === 'dark') v.theme = p.get('theme') as 'light' | 'dark';
   const sel = p.get('sel');
   v.selected = sel !== null && /^\d+$/.test(sel) ? Number(sel) : null;
+  v.picked = (p.get('pick') ?? '').split(',').filter((x) => /^\d+$/.test(x)).map(Number);
+  if (v.selected !== null && v.picked.length && !v.picked.includes(v.selected)) v.picked.push(v.selected);
   v.follow = p.get('follow') === '1';
   const t = p.get('t');
   v.time = t !== null && /^\d+$/.test(t) ? Number(t) : null;
@@ -75,6 +78,7 @@ export function serializeView(v: ViewState): string {
   if (v.bearing) p.set('b', v.bearing.toFixed(1));
   p.set('theme', v.theme);
   if (v.selected !== null) p.set('sel', String(v.selected));
+  if (v.picked.length > 1) p.set('pick', v.picked.join(','));
   if (v.follow) p.set('follow', '1');
   if (v.time !== null) p.set('t', String(Math.round(v.time)));
   if (v.replaySpeed !== DEFAULT_VIEW.replaySpeed) p.set('rs', String(v.replaySpeed));

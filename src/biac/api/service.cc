@@ -18,6 +18,7 @@
 #include "biac/api/export/export.h"
 #include "biac/api/openapi_data.h"
 #include "biac/api/track_codec.h"
+#include "biac/base/civil.h"
 #include "biac/base/log.h"
 #include "biac/labels/label.h"
 #include "biac/model/picture_json.h"
@@ -94,16 +95,6 @@ std::optional<std::string> Param(const Query& query, const std::string& name) {
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;
   return it->second;
-}
-
-// Days from 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // A time parameter: milliseconds since 1970 UTC, or ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff]Z".

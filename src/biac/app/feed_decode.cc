@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <bitset>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -11,7 +10,6 @@
 #include <string_view>
 #include <utility>
 
-#include "biac/base/bits.h"
 #include "biac/formats/adsb/cpr.h"
 #include "biac/formats/adsb/framing.h"
 #include "biac/formats/adsb/modes.h"
@@ -362,64 +360,13 @@ class CotDecoder final : public FeedDecoder::Impl {
 
 // ---- KLV in MPEG-2 TS -------------------------------------------------------------------
 //
-// A streaming demultiplexer of ISO/IEC 13818-1 fed one 188-byte transport packet at a time
-// (net::TsPacketFramer), with the same rules as formats/klv/ts_demux.h (which reads a whole
-// stream at once): PAT and PMT sections (CRC-32 checked) name the KLV elementary streams
-// (stream_type 0x15, or 0x06 with a "KLVA" registration descriptor; MISB ST 1402 §6), whose
-// PES packets are reassembled per PID with continuity counters checked (§2.4.3.3: a gap drops
-// the PES being assembled, a repeated counter is a duplicate). A metadata PES (stream_id
-// 0xFC) holds metadata AU cells (§2.12.4, table 2-97). Each unit is read as ST 0601 packets
-// (resynchronising on the next universal key) and mapped by formats/klv/observations.h.
-// The state (tables, partial PES, counters) lives here, per stream.
+// One 188-byte transport packet at a time (net::TsPacketFramer), or a datagram of whole
+// packets, through formats/klv's incremental demultiplexer (ts_demux.h: PAT/PMT, PES per PID,
+// continuity counters, metadata AU cells), which keeps the stream's state between records.
+// Each KLV unit is read as ST 0601 packets (resynchronising on the next universal key) and
+// mapped by formats/klv/observations.h.
 
-// Table 2-2: transport packet header.
-constexpr BitField kTsTransportError{"transport_error_indicator", 8, 1};
-constexpr BitField kTsPayloadUnitStart{"payload_unit_start_indicator", 9, 1};
-constexpr BitField kTsPid{"PID", 11, 13};
-constexpr BitField kTsAdaptationFieldControl{"adaptation_field_control", 26, 2};
-constexpr BitField kTsContinuityCounter{"continuity_counter", 28, 4};
-constexpr size_t kTsHeaderBytes = 4;
-constexpr uint64_t kTsHasAdaptationField = 0x2;
-constexpr uint64_t kTsHasPayload = 0x1;
-constexpr int kTsContinuityModulo = 16;
-constexpr size_t kTsPidCount = 8192;
-constexpr uint16_t kTsPatPid = 0x0000;
-constexpr uint16_t kTsNullPid = 0x1FFF;
-// Tables 2-30 (PAT), 2-33 (PMT): section header, entries; section_length counts the bytes
-// after the 3-byte header, CRC_32 included; it is at most 1021 (§2.4.4.11).
-constexpr uint8_t kPatTableId = 0x00;
-constexpr uint8_t kPmtTableId = 0x02;
-constexpr BitField kSectionLength{"section_length", 12, 12};
-constexpr size_t kSectionHeaderBytes = 3;
-constexpr size_t kSectionCrcBytes = 4;
-constexpr size_t kMaxSectionBytes = kSectionHeaderBytes + 1021;
-constexpr size_t kPatFixedBytes = 8;
-constexpr size_t kPatEntryBytes = 4;
-constexpr BitField kPatProgramNumber{"program_number", 0, 16};
-constexpr BitField kPatPmtPid{"program_map_PID", 19, 13};
-constexpr size_t kPmtFixedBytes = 12;
-constexpr BitField kPmtProgramInfoLength{"program_info_length", 84, 12};
-constexpr size_t kPmtEsHeaderBytes = 5;
-constexpr BitField kPmtStreamType{"stream_type", 0, 8};
-constexpr BitField kPmtElementaryPid{"elementary_PID", 11, 13};
-constexpr BitField kPmtEsInfoLength{"ES_info_length", 28, 12};
-constexpr uint8_t kStreamTypePrivateData = 0x06;
-constexpr uint8_t kStreamTypeMetadataPes = 0x15;
-constexpr std::array<uint8_t, 4> kKlvaIdentifier = {'K', 'L', 'V', 'A'};
-// Table 2-21: PES packet. PES_packet_length is 16 bits, so a bounded PES is at most
-// 6 + 65535 bytes; an unbounded one (length 0) is cut at the same size.
-constexpr std::array<uint8_t, 3> kPesStartCode = {0x00, 0x00, 0x01};
-constexpr size_t kPesFixedBytes = 6;
-constexpr size_t kPesOptionalBytes = 3;
-constexpr size_t kMaxPesBytes = kPesFixedBytes + 65535;
-constexpr uint8_t kStreamIdMetadata = 0xFC;
-constexpr uint8_t kStreamIdPadding = 0xBE;
-constexpr uint8_t kStreamIdPrivate2 = 0xBF;
-// Table 2-97: metadata AU cell header.
-constexpr size_t kAuCellHeaderBytes = 5;
-constexpr BitField kAuCellDataLength{"AU_cell_data_length", 24, 16};
-
-class KlvTsDecoder final : public FeedDecoder::Impl {
+class KlvTsDecoder final : public FeedDecoder::Impl, private klv::TsKlvSink {
  public:
   KlvTsDecoder(FeedSourceConfig config, labels::Label label)
       : Impl(std::move(config), std::move(label)), packet_(std::make_unique<klv::UasPacket>()) {
@@ -434,198 +381,28 @@ class KlvTsDecoder final : public FeedDecoder::Impl {
       return fmt::format("{} bytes: not whole {}-byte transport packets", record.size(),
                          klv::kTsPacketSize);
     }
+    out_ = &out;
     for (size_t at = 0; at < record.size(); at += klv::kTsPacketSize) {
       prefix_ = record.size() == klv::kTsPacketSize ? std::string()
                                                      : fmt::format("packet at byte {}: ", at);
-      Packet(record.subspan(at, klv::kTsPacketSize), out);
+      demuxer_.Feed(record.subspan(at, klv::kTsPacketSize), offset_, *this);
+      offset_ += klv::kTsPacketSize;
     }
+    out_ = nullptr;
     return error_;
   }
 
  private:
-  struct Assembly {
-    std::vector<uint8_t> buffer;
-    int last_counter = -1;
-    bool assembling = false;
-  };
+  // klv::TsKlvSink. The stream offsets are not reported: the caller names the record.
+  void OnUnit(uint16_t pid, size_t /*offset*/, std::span<const uint8_t> bytes) override {
+    Unit(pid, bytes, *out_);
+  }
+  void OnProblem(size_t /*offset*/, std::string_view reason) override {
+    Note(std::string(reason));
+  }
 
   void Note(std::string reason) {
     if (error_.empty()) error_ = prefix_ + std::move(reason);
-  }
-
-  void Packet(std::span<const uint8_t> packet, std::vector<model::Observation>& out) {
-    if (packet[0] != klv::kTsSyncByte) {
-      Note(fmt::format("sync byte 0x{:02X}, expected 0x47", packet[0]));
-      return;
-    }
-    if (Read(packet, kTsTransportError) != 0) {
-      Note("transport_error_indicator set; packet dropped");
-      return;
-    }
-    const auto pid = static_cast<uint16_t>(Read(packet, kTsPid));
-    if (pid == kTsNullPid) return;
-    const bool unit_start = Read(packet, kTsPayloadUnitStart) != 0;
-    const uint64_t control = Read(packet, kTsAdaptationFieldControl);
-    const auto counter = static_cast<int>(Read(packet, kTsContinuityCounter));
-    size_t payload = kTsHeaderBytes;
-    if ((control & kTsHasAdaptationField) != 0) payload += 1u + packet[kTsHeaderBytes];
-    if ((control & kTsHasPayload) == 0) return;
-    if (payload >= packet.size()) {
-      Note(fmt::format("PID {}: adaptation_field_length {} leaves no payload", pid,
-                       packet[kTsHeaderBytes]));
-      return;
-    }
-    const std::span<const uint8_t> data = packet.subspan(payload);
-    if (pid == kTsPatPid || pmt_pids_.test(pid)) {
-      Section(pid, unit_start, data);
-    } else if (klv_pids_.test(pid)) {
-      Pes(pid, unit_start, counter, data, out);
-    }
-  }
-
-  void Section(uint16_t pid, bool unit_start, std::span<const uint8_t> data) {
-    Assembly& state = sections_[pid];
-    if (unit_start) {
-      const size_t pointer = data[0];
-      if (1 + pointer > data.size()) {
-        Note(fmt::format("PID {}: pointer_field {} runs past the packet", pid, pointer));
-        state.assembling = false;
-        return;
-      }
-      state.buffer.assign(data.begin() + 1 + static_cast<std::ptrdiff_t>(pointer), data.end());
-      state.assembling = true;
-    } else if (state.assembling) {
-      state.buffer.insert(state.buffer.end(), data.begin(), data.end());
-    }
-    if (!state.assembling || state.buffer.size() < kSectionHeaderBytes) return;
-    const size_t total = kSectionHeaderBytes + Read(state.buffer, kSectionLength);
-    if (total > kMaxSectionBytes) {
-      Note(fmt::format("PID {}: section_length {} above 1021", pid,
-                       total - kSectionHeaderBytes));
-      state.assembling = false;
-      return;
-    }
-    if (state.buffer.size() < total) return;
-    state.assembling = false;
-    const std::span<const uint8_t> section(state.buffer.data(), total);
-    if (total < kSectionHeaderBytes + kSectionCrcBytes || klv::Mpeg2Crc32(section) != 0) {
-      Note(fmt::format("PID {}: section CRC-32 mismatch", pid));
-      return;
-    }
-    if (pid == kTsPatPid && section[0] == kPatTableId) {
-      const size_t end = section.size() - kSectionCrcBytes;
-      for (size_t i = kPatFixedBytes; i + kPatEntryBytes <= end; i += kPatEntryBytes) {
-        const std::span<const uint8_t> entry = section.subspan(i, kPatEntryBytes);
-        if (Read(entry, kPatProgramNumber) == 0) continue;  // the network PID
-        pmt_pids_.set(static_cast<uint16_t>(Read(entry, kPatPmtPid)));
-      }
-    } else if (section[0] == kPmtTableId && section.size() >= kPmtFixedBytes + kSectionCrcBytes) {
-      const size_t end = section.size() - kSectionCrcBytes;
-      size_t i = kPmtFixedBytes + Read(section, kPmtProgramInfoLength);
-      while (i + kPmtEsHeaderBytes <= end) {
-        const std::span<const uint8_t> es = section.subspan(i, kPmtEsHeaderBytes);
-        const auto type = static_cast<uint8_t>(Read(es, kPmtStreamType));
-        const auto es_pid = static_cast<uint16_t>(Read(es, kPmtElementaryPid));
-        const size_t info_length = Read(es, kPmtEsInfoLength);
-        i += kPmtEsHeaderBytes;
-        if (i + info_length > end) break;
-        const std::span<const uint8_t> descriptors = section.subspan(i, info_length);
-        i += info_length;
-        const bool klva = std::search(descriptors.begin(), descriptors.end(),
-                                      kKlvaIdentifier.begin(),
-                                      kKlvaIdentifier.end()) != descriptors.end();
-        if ((type == kStreamTypeMetadataPes && (klva || descriptors.empty())) ||
-            (type == kStreamTypePrivateData && klva)) {
-          klv_pids_.set(es_pid);
-        }
-      }
-    }
-  }
-
-  void Pes(uint16_t pid, bool unit_start, int counter, std::span<const uint8_t> data,
-           std::vector<model::Observation>& out) {
-    Assembly& state = pes_[pid];
-    if (state.last_counter >= 0 && !unit_start) {
-      const int expected = (state.last_counter + 1) % kTsContinuityModulo;
-      if (counter == state.last_counter) return;  // a duplicate packet (2.4.3.3)
-      if (counter != expected && state.assembling) {
-        Note(fmt::format("PID {}: continuity counter {}, expected {}; PES dropped", pid, counter,
-                         expected));
-        state.assembling = false;
-        state.buffer.clear();
-      }
-    }
-    state.last_counter = counter;
-    if (unit_start) {
-      if (state.assembling) FlushPes(pid, state, out);  // an unbounded PES ends here
-      state.buffer.assign(data.begin(), data.end());
-      state.assembling = true;
-    } else if (state.assembling) {
-      if (state.buffer.size() + data.size() > kMaxPesBytes) {
-        Note(fmt::format("PID {}: PES longer than {} bytes dropped", pid, kMaxPesBytes));
-        state.assembling = false;
-        state.buffer.clear();
-        return;
-      }
-      state.buffer.insert(state.buffer.end(), data.begin(), data.end());
-    }
-    // A PES with a PES_packet_length is complete as soon as its bytes are in.
-    if (state.assembling && state.buffer.size() >= kPesFixedBytes) {
-      const size_t declared = LoadBigEndian(state.buffer.data() + 4, 2);
-      if (declared != 0 && state.buffer.size() >= kPesFixedBytes + declared) {
-        FlushPes(pid, state, out);
-      }
-    }
-  }
-
-  void FlushPes(uint16_t pid, Assembly& state, std::vector<model::Observation>& out) {
-    state.assembling = false;
-    std::span<const uint8_t> pes(state.buffer);
-    if (pes.size() < kPesFixedBytes ||
-        !std::equal(kPesStartCode.begin(), kPesStartCode.end(), pes.begin())) {
-      Note(fmt::format("PID {}: PES packet without a start code", pid));
-      return;
-    }
-    const uint8_t stream_id = pes[3];
-    const size_t declared = LoadBigEndian(pes.data() + 4, 2);
-    if (declared != 0) {
-      if (pes.size() < kPesFixedBytes + declared) {
-        Note(fmt::format("PID {}: PES packet truncated ({} of {} bytes)", pid, pes.size(),
-                         kPesFixedBytes + declared));
-        return;
-      }
-      pes = pes.first(kPesFixedBytes + declared);
-    }
-    size_t header = kPesFixedBytes;
-    if (stream_id != kStreamIdPadding && stream_id != kStreamIdPrivate2) {
-      if (pes.size() < kPesFixedBytes + kPesOptionalBytes) {
-        Note(fmt::format("PID {}: PES header truncated", pid));
-        return;
-      }
-      header += kPesOptionalBytes + pes[kPesFixedBytes + 2];
-      if (header > pes.size()) {
-        Note(fmt::format("PID {}: PES header longer than the packet", pid));
-        return;
-      }
-    }
-    std::span<const uint8_t> payload = pes.subspan(header);
-    if (stream_id != kStreamIdMetadata) {
-      Unit(pid, payload, out);
-      return;
-    }
-    while (!payload.empty()) {
-      if (payload.size() < kAuCellHeaderBytes) {
-        Note(fmt::format("PID {}: metadata AU cell header truncated", pid));
-        return;
-      }
-      const size_t length = Read(payload, kAuCellDataLength);
-      if (kAuCellHeaderBytes + length > payload.size()) {
-        Note(fmt::format("PID {}: metadata AU cell longer than the PES packet", pid));
-        return;
-      }
-      Unit(pid, payload.subspan(kAuCellHeaderBytes, length), out);
-      payload = payload.subspan(kAuCellHeaderBytes + length);
-    }
   }
 
   // The ST 0601 packets of one KLV unit.
@@ -673,10 +450,9 @@ class KlvTsDecoder final : public FeedDecoder::Impl {
 
   klv::ObservationOptions options_;
   std::unique_ptr<klv::UasPacket> packet_;  // large (a fixed item array): one per stream
-  std::bitset<kTsPidCount> pmt_pids_;
-  std::bitset<kTsPidCount> klv_pids_;
-  std::map<uint16_t, Assembly> sections_;
-  std::map<uint16_t, Assembly> pes_;
+  klv::TsKlvDemuxer demuxer_;
+  size_t offset_ = 0;  // stream bytes fed to the demultiplexer
+  std::vector<model::Observation>* out_ = nullptr;  // during DecodeRecord
   std::string error_;
   std::string prefix_;
 };

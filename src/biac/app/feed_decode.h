@@ -20,7 +20,7 @@
 //   SBS     SbsObservationMapper
 //   ASTERIX stateless (ToObservation per record), times of day placed on the arrival's UTC day
 //   CoT     XmlDecoder + ToObservation
-//   KLV     a streaming TS demultiplexer (PAT/PMT, PES per PID, continuity counters) +
+//   KLV     klv::TsKlvDemuxer (PAT/PMT, PES per PID, continuity counters; ts_demux.h) +
 //           st0601 DecodeUasPacket + klv::AppendObservations (platform, frame centre, corners)
 //   GMTI    gmti::SegmentReader, the last mission segment and job definitions + gmti::
 //           AppendObservations (target reports); platform location segments as self reports

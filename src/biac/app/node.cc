@@ -46,6 +46,8 @@ using Json = nlohmann::json;
 
 constexpr size_t kReplayBatch = 20000;
 constexpr double kQueueDegradedFraction = 0.8;
+// The health stays degraded this long after observations were last shed.
+constexpr Duration kShedRecent = std::chrono::seconds(10);
 
 Duration FromSecondsDuration(double s) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
@@ -74,6 +76,15 @@ class Node::Impl {
     std::lock_guard lock(counters_mutex_);
     for (size_t i = 0; i < track_counts_.size(); ++i) {
       out.emplace_back(config_.audiences[i].name, track_counts_[i]);
+    }
+    return out;
+  }
+  std::vector<Node::FeedCounts> Feeds() const {
+    std::vector<Node::FeedCounts> out;
+    std::lock_guard lock(ack_mutex_);
+    for (size_t i = 0; i < ingests_.size(); ++i) {
+      out.push_back({config_.feeds[i].source.source, ingests_[i]->stats().observations, fused_[i],
+                     shed_[i], acknowledged_[i]});
     }
     return out;
   }
@@ -134,6 +145,8 @@ class Node::Impl {
   mutable std::mutex ack_mutex_;
   std::vector<uint64_t> acknowledged_;  // per feed
   std::vector<uint64_t> fused_;         // per feed: observations handed to fusion
+  std::vector<uint64_t> shed_;          // per feed: stored but not fused (overload)
+  Timestamp last_shed_;                 // when observations were last shed
   std::atomic<uint64_t> replayed_{0};
   std::atomic<uint64_t> publications_{0};
   api::LatencyHistogram publish_duration_;
@@ -287,6 +300,7 @@ Status Node::Impl::Start() {
   track_counts_.resize(audiences.size());
   acknowledged_.assign(config_.feeds.size(), 0);
   fused_.assign(config_.feeds.size(), 0);
+  shed_.assign(config_.feeds.size(), 0);
   BIAC_RETURN_IF_ERROR(Replay());
 
   hub_ = std::make_unique<api::PictureHub>(names);
@@ -385,13 +399,29 @@ Status Node::Impl::Start() {
 }
 
 void Node::Impl::Ingest(std::deque<IngestQueue::Batch>& batches) {
+  // Overload shedding: a batch that waited longer than shed_after_s since its arrival is
+  // stored and acknowledged but not fused. The fusion thread then catches up with the present
+  // instead of fusing an ever older backlog while the queue fills and the listeners block
+  // (UDP datagrams would then be lost in the kernel). Shed observations are counted per feed
+  // and the health turns degraded; they stay in the store and in replays.
+  const Timestamp now = clock_->Now();
+  const bool may_shed = config_.shed_after_s > 0;
+  const Duration shed_after = FromSecondsDuration(config_.shed_after_s);
   for (IngestQueue::Batch& batch : batches) {
     for (model::Observation& o : batch.observations) o.id = next_id_++;
     store_->AppendObservations(batch.observations, batch.arrival);
-    for (const model::Observation& o : batch.observations) fusion_->Add(o, batch.arrival);
+    const bool shed = may_shed && now - batch.arrival > shed_after;
+    if (!shed) {
+      for (const model::Observation& o : batch.observations) fusion_->Add(o, batch.arrival);
+    }
     sensors_.Add(batch.observations, batch.arrival);
     std::lock_guard lock(ack_mutex_);
-    fused_[batch.source] += batch.observations.size();
+    if (shed) {
+      shed_[batch.source] += batch.observations.size();
+      last_shed_ = now;
+    } else {
+      fused_[batch.source] += batch.observations.size();
+    }
     unacknowledged_.push_back({next_id_ - 1, batch.source, batch.observations.size()});
   }
   batches.clear();
@@ -494,6 +524,7 @@ Json Node::Impl::Sources(bool with_stored) const {
                {"framing_errors", s.framing_errors},
                {"observations", s.observations},
                {"fused", fused_[i]},
+               {"shed", shed_[i]},
                {"acknowledged", acknowledged_[i]}};
     if (!s.last_error.empty()) entry["last_error"] = s.last_error;
     if (with_stored) {
@@ -526,6 +557,16 @@ Json Node::Impl::Health() const {
   if (static_cast<double>(q.depth) > kQueueDegradedFraction * static_cast<double>(q.limit)) {
     problems.push_back(fmt::format("ingest queue {} of {}", q.depth, q.limit));
   }
+  {
+    std::lock_guard lock(ack_mutex_);
+    uint64_t shed = 0;
+    for (const uint64_t n : shed_) shed += n;
+    if (shed != 0 && clock_->Now() - last_shed_ < kShedRecent) {
+      problems.push_back(fmt::format(
+          "overloaded: observations older than {} s stored but not fused ({} so far)",
+          config_.shed_after_s, shed));
+    }
+  }
   const auto st = store_->stats();
   if (!st.last_error.empty()) problems.push_back("store: " + st.last_error);
   if (audit_->failures() != 0) problems.push_back("audit log append failures");
@@ -553,11 +594,13 @@ std::string Node::Impl::Metrics() const {
   std::vector<FeedIngest::Stats> feeds;
   std::vector<net::FeedStats> sockets;
   std::vector<uint64_t> acknowledged;
+  std::vector<uint64_t> shed;
   for (const auto& ingest : ingests_) feeds.push_back(ingest->stats());
   for (const auto& listener : listeners_) sockets.push_back(listener->stats());
   {
     std::lock_guard lock(ack_mutex_);
     acknowledged = acknowledged_;
+    shed = shed_;
   }
   const auto name = [&](size_t i) -> const std::string& { return config_.feeds[i].source.source; };
   for (size_t i = 0; i < feeds.size(); ++i) {
@@ -575,6 +618,12 @@ std::string Node::Impl::Metrics() const {
   for (size_t i = 0; i < acknowledged.size(); ++i) {
     w.Counter("biac_observations_acknowledged_total",
               "Observations committed to the store (acknowledged).", acknowledged[i], {{"source", name(i)}});
+  }
+  for (size_t i = 0; i < shed.size(); ++i) {
+    w.Counter("biac_fusion_shed_total",
+              "Observations stored and acknowledged but not fused: they waited longer than "
+              "shed_after_s (overload).",
+              shed[i], {{"source", name(i)}});
   }
   for (size_t i = 0; i < sockets.size(); ++i) {
     w.Counter("biac_feed_bytes_total", "Bytes read from the feed.", sockets[i].bytes, {{"source", name(i)}});
@@ -701,6 +750,7 @@ Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Node::~Node() { Stop(); }
 void Node::Stop() { impl_->Stop(); }
 const NodeEndpoints& Node::endpoints() const { return impl_->endpoints(); }
+std::vector<Node::FeedCounts> Node::Feeds() const { return impl_->Feeds(); }
 std::vector<std::pair<std::string, size_t>> Node::TrackCounts() const {
   return impl_->TrackCounts();
 }

@@ -51,6 +51,13 @@ class Node {
   const NodeEndpoints& endpoints() const;
   // Tracks in each audience's latest picture.
   std::vector<std::pair<std::string, size_t>> TrackCounts() const;
+  // Each feed's observations: decoded, handed to fusion, shed (stored but not fused: they
+  // waited longer than shed_after_s), acknowledged (committed to the store).
+  struct FeedCounts {
+    std::string source;
+    uint64_t observations = 0, fused = 0, shed = 0, acknowledged = 0;
+  };
+  std::vector<FeedCounts> Feeds() const;
 
   class Impl;
 

@@ -33,7 +33,7 @@ const std::map<std::string, Keys>& KnownTables() {
         "synchronous_full", "queue_limit"}},
       {"fusion",
        {"lag_s", "late_s", "publish_interval_ms", "live_pending", "provenance_limit", "queue_limit",
-        "picture_store_interval_s", "restart_replay_s"}},
+        "picture_store_interval_s", "restart_replay_s", "shed_after_s"}},
       {"audit", {"path", "key", "origin"}},
       {"audience", {"name", "clearance", "nationality", "affiliations", "sci", "caveats"}},
       {"user", {"name", "role", "audience", "password", "password_hash", "certificate_subject"}},
@@ -444,6 +444,7 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
                                   c.picture_store_interval_s, 0.05, 3600));
     BIAC_RETURN_IF_ERROR(
         r.Number(*t, "fusion", "restart_replay_s", c.restart_replay_s, 0, 7 * 86400.0));
+    BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "shed_after_s", c.shed_after_s, 0, 3600));
   }
   if (const toml::table* t = Table(root, "audit")) {
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "audit", "audit"));

@@ -64,6 +64,9 @@ struct ServeConfig {
   double publish_interval_s = 0.05;
   bool live_pending = true;
   size_t queue_limit = 50000;  // observations queued between the listeners and fusion
+  // Overload: an observation that waited longer than this between its arrival and the fusion
+  // thread is stored and acknowledged but not fused (counted as shed); 0 fuses everything.
+  double shed_after_s = 1.0;
   double picture_store_interval_s = 1.0;
   double restart_replay_s = 900.0;
 

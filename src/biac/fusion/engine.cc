@@ -114,6 +114,7 @@ bool IsCooperative(const Observation& o) {
 }
 
 Domain DomainOfObservation(const Observation& o) {
+  if (o.domain != Domain::kUnknown) return o.domain;
   if (o.source_kind == SourceKind::kAis) return Domain::kSea;
   if (o.source_kind == SourceKind::kAdsb) return Domain::kAir;
   if (o.identity.mmsi) return Domain::kSea;
@@ -342,35 +343,66 @@ struct Engine::Core {
     for (uint32_t i = 0; i < tracks.size(); ++i) File(i, KeyFor(tracks[i]));
   }
 
+  // Whether the index answers for observation times in [first, last].
+  bool IndexCovers(Timestamp first, Timestamp last) const {
+    return grid_valid && first >= grid_lo && last <= grid_hi && grid_key.size() == tracks.size();
+  }
+
+  static uint64_t CellOf(const geo::Ecef& e) { return CellKey(Cell(e.x), Cell(e.y), Cell(e.z)); }
+
+  // The 27 cells around `key` (itself included), appended to `out`.
+  static void AppendNeighbourCells(uint64_t key, std::vector<uint64_t>& out) {
+    constexpr uint64_t kMask = (uint64_t{1} << 21) - 1;
+    const int64_t cx = static_cast<int64_t>(key >> 42 & kMask) - kCellOffset;
+    const int64_t cy = static_cast<int64_t>(key >> 21 & kMask) - kCellOffset;
+    const int64_t cz = static_cast<int64_t>(key & kMask) - kCellOffset;
+    for (int64_t dx = -1; dx <= 1; ++dx) {
+      for (int64_t dy = -1; dy <= 1; ++dy) {
+        for (int64_t dz = -1; dz <= 1; ++dz) out.push_back(CellKey(cx + dx, cy + dy, cz + dz));
+      }
+    }
+  }
+
   // Indices (ascending) of every track that may be NearEnough to a point of `look` at a time
-  // in [first, last]: a superset of those, never missing one.
+  // in [first, last]: a superset of those, never missing one. With the index, the tracks
+  // filed in the cells around the look's distinct cells, and the wide ones: each cell is
+  // visited once, and a track is filed in one cell, so nothing needs removing twice.
   const std::vector<int>& Candidates(std::span<const PreparedObservation*> look,
                                      Timestamp first, Timestamp last) {
     std::vector<int>& out = scratch_candidates;
     out.clear();
-    const bool indexed = grid_valid && first >= grid_lo && last <= grid_hi &&
-                         grid_key.size() == tracks.size();
-    if (!indexed) {
+    if (!IndexCovers(first, last)) {
       out.resize(tracks.size());
       for (size_t i = 0; i < tracks.size(); ++i) out[i] = static_cast<int>(i);
       return out;
     }
+    std::vector<uint64_t>& cells = scratch_cells;
+    cells.clear();
+    for (const PreparedObservation* p : look) cells.push_back(CellOf(p->ecef));
+    std::sort(cells.begin(), cells.end());
+    cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+    std::vector<uint64_t>& around = scratch_around;
+    around.clear();
+    for (const uint64_t cell : cells) AppendNeighbourCells(cell, around);
+    std::sort(around.begin(), around.end());
+    around.erase(std::unique(around.begin(), around.end()), around.end());
     out.assign(grid_wide.begin(), grid_wide.end());
-    for (const PreparedObservation* p : look) {
-      const int64_t cx = Cell(p->ecef.x), cy = Cell(p->ecef.y), cz = Cell(p->ecef.z);
-      for (int64_t dx = -1; dx <= 1; ++dx) {
-        for (int64_t dy = -1; dy <= 1; ++dy) {
-          for (int64_t dz = -1; dz <= 1; ++dz) {
-            auto it = grid.find(CellKey(cx + dx, cy + dy, cz + dz));
-            if (it != grid.end()) out.insert(out.end(), it->second.begin(), it->second.end());
-          }
-        }
-      }
+    for (const uint64_t cell : around) {
+      auto it = grid.find(cell);
+      if (it != grid.end()) out.insert(out.end(), it->second.begin(), it->second.end());
     }
     std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
+
+  // Scratch of the candidate search and of one look's pairs.
+  std::vector<uint64_t> scratch_cells;
+  std::vector<uint64_t> scratch_around;
+  std::vector<std::pair<uint64_t, int>> scratch_plot_cells;  // (cell, plot row), sorted
+  std::vector<std::pair<int, int>> scratch_pairs;            // (track index, plot row)
+  std::vector<std::pair<int, int>> scratch_near;             // (plot row, candidate column)
+  std::vector<int> scratch_candidate;
+  std::vector<TrackState> scratch_predicted;
 
   // Scratch for one look's assignment.
   assignment::SparseCostMatrix costs;
@@ -826,16 +858,26 @@ struct Engine::Core {
   }
 
 
+  // The speed bound of the pre-filter: the track's speed plus three sigma of it.
+  static double ReachSpeed(const TrackState& t) {
+    return std::sqrt(t.x(kVe) * t.x(kVe) + t.x(kVn) * t.x(kVn)) +
+           3.0 * std::sqrt(std::max(0.0, t.p(kVe, kVe) + t.p(kVn, kVn)));
+  }
+
   // How far from its last position the track can be `dt` seconds later, for pre-filtering.
   static double Reach(const TrackState& t, double dt) {
-    const double speed = std::sqrt(t.x(kVe) * t.x(kVe) + t.x(kVn) * t.x(kVn)) +
-                         3.0 * std::sqrt(std::max(0.0, t.p(kVe, kVe) + t.p(kVn, kVn)));
-    return kPrefilterDistanceM + speed * dt;
+    return kPrefilterDistanceM + ReachSpeed(t) * dt;
   }
 
   bool NearEnough(const TrackState& t, const PreparedObservation& prepared) const {
+    return NearEnough(t, ReachSpeed(t), prepared);
+  }
+
+  // The same with the track's ReachSpeed computed once for many observations.
+  static bool NearEnough(const TrackState& t, double reach_speed,
+                         const PreparedObservation& prepared) {
     const double dt = std::abs(Seconds(prepared.observation->time, t.time));
-    const double reach = Reach(t, dt);
+    const double reach = kPrefilterDistanceM + reach_speed * dt;
     const double dx = prepared.ecef.x - t.ecef.x;
     const double dy = prepared.ecef.y - t.ecef.y;
     const double dz = prepared.ecef.z - t.ecef.z;
@@ -865,11 +907,15 @@ struct Engine::Core {
   void ApplyDetections(std::span<const PreparedObservation*> look) {
     const Timestamp time = look.front()->observation->time;
     // Candidate tracks and their predictions.
-    std::vector<int> candidate;
-    std::vector<TrackState> predicted;
-    // The look's bounding box (ECEF) and time span: a track farther from the box than the
-    // most it can reach is near none of the plots, which rules out most tracks with a few
-    // comparisons (NearEnough below is exact; this only skips tracks it would refuse).
+    std::vector<int>& candidate = scratch_candidate;
+    std::vector<TrackState>& predicted = scratch_predicted;
+    std::vector<std::pair<int, int>>& near = scratch_near;
+    candidate.clear();
+    predicted.clear();
+    near.clear();
+    // The look's bounding box (ECEF) and time span. Without the index, a track farther from
+    // the box than the most it can reach is near none of the plots, which rules out most
+    // tracks with a few comparisons (NearEnough is exact; this only skips tracks it refuses).
     geo::Ecef lo = look.front()->ecef;
     geo::Ecef hi = lo;
     Timestamp first = time;
@@ -884,29 +930,80 @@ struct Engine::Core {
       first = std::min(first, p->observation->time);
       last = std::max(last, p->observation->time);
     }
-    for (const int i : Candidates(look, first, last)) {
-      const TrackState& t = tracks[i];
-      const double dt =
-          std::max(std::abs(Seconds(first, t.time)), std::abs(Seconds(last, t.time)));
-      const double reach = Reach(t, dt);
-      if (t.ecef.x < lo.x - reach || t.ecef.x > hi.x + reach || t.ecef.y < lo.y - reach ||
-          t.ecef.y > hi.y + reach || t.ecef.z < lo.z - reach || t.ecef.z > hi.z + reach) {
-        continue;
+    const int rows = static_cast<int>(look.size());
+    // Every (track, plot) pair that is NearEnough, as (track index, plot row). With the index:
+    // a filed track can be NearEnough only to plots in the 27 cells around its own (the filing
+    // rule, and cell adjacency is symmetric), so each distinct cell of the look's plots tests
+    // the tracks filed around it, and the wide tracks test every plot. Each pair is found once:
+    // a track is filed in one cell, and a plot cell's 27 neighbours are distinct.
+    std::vector<std::pair<int, int>>& pairs = scratch_pairs;
+    pairs.clear();
+    if (IndexCovers(first, last)) {
+      std::vector<std::pair<uint64_t, int>>& plot_cells = scratch_plot_cells;
+      plot_cells.clear();
+      for (int r = 0; r < rows; ++r) plot_cells.emplace_back(CellOf(look[r]->ecef), r);
+      std::sort(plot_cells.begin(), plot_cells.end());
+      std::vector<uint64_t>& around = scratch_around;
+      for (size_t a = 0; a < plot_cells.size();) {
+        size_t b = a;
+        while (b < plot_cells.size() && plot_cells[b].first == plot_cells[a].first) ++b;
+        around.clear();
+        AppendNeighbourCells(plot_cells[a].first, around);
+        for (const uint64_t cell : around) {
+          auto it = grid.find(cell);
+          if (it == grid.end()) continue;
+          for (const uint32_t i : it->second) {
+            const TrackState& t = tracks[i];
+            const double speed = ReachSpeed(t);
+            for (size_t k = a; k < b; ++k) {
+              if (NearEnough(t, speed, *look[plot_cells[k].second])) {
+                pairs.emplace_back(static_cast<int>(i), plot_cells[k].second);
+              }
+            }
+          }
+        }
+        a = b;
       }
-      for (const PreparedObservation* p : look) {
-        if (NearEnough(t, *p)) {
-          candidate.push_back(i);
-          predicted.push_back(PredictedCopyKinematics(t, time));
-          break;
+      for (const uint32_t i : grid_wide) {
+        const double speed = ReachSpeed(tracks[i]);
+        for (int r = 0; r < rows; ++r) {
+          if (NearEnough(tracks[i], speed, *look[r])) pairs.emplace_back(static_cast<int>(i), r);
+        }
+      }
+    } else {
+      for (size_t i = 0; i < tracks.size(); ++i) {
+        const TrackState& t = tracks[i];
+        const double dt =
+            std::max(std::abs(Seconds(first, t.time)), std::abs(Seconds(last, t.time)));
+        const double reach = Reach(t, dt);
+        if (t.ecef.x < lo.x - reach || t.ecef.x > hi.x + reach || t.ecef.y < lo.y - reach ||
+            t.ecef.y > hi.y + reach || t.ecef.z < lo.z - reach || t.ecef.z > hi.z + reach) {
+          continue;
+        }
+        const double speed = ReachSpeed(t);
+        for (int r = 0; r < rows; ++r) {
+          if (NearEnough(t, speed, *look[r])) pairs.emplace_back(static_cast<int>(i), r);
         }
       }
     }
-    const int rows = static_cast<int>(look.size());
+    // Candidates in track order (the columns a scan of every track gives), with their
+    // predictions; `near` holds the pairs as (plot row, candidate column).
+    std::sort(pairs.begin(), pairs.end());
+    for (const auto& [i, r] : pairs) {
+      if (candidate.empty() || candidate.back() != i) {
+        candidate.push_back(i);
+        predicted.push_back(PredictedCopyKinematics(tracks[i], time));
+      }
+      near.emplace_back(r, static_cast<int>(candidate.size()) - 1);
+    }
+    // Row by row, columns ascending: the entries a scan of every (plot, candidate) pair adds.
+    std::sort(near.begin(), near.end());
     const int cols = static_cast<int>(candidate.size());
     costs.Reset(cols + rows);
+    size_t k = 0;
     for (int r = 0; r < rows; ++r) {
-      for (int c = 0; c < cols; ++c) {
-        if (!NearEnough(tracks[candidate[c]], *look[r])) continue;
+      for (; k < near.size() && near[k].first == r; ++k) {
+        const int c = near[k].second;
         const double d = PositionDistance(predicted[c], Measure(predicted[c], *look[r]));
         if (d < options.gate_2d) costs.AddEntry(c, d);
       }

@@ -73,6 +73,10 @@ struct SensorRelative {
 // same observation has the same id in every audience's picture.
 using ObservationId = uint64_t;
 
+// The kind of object, as far as its sources tell (AIS: sea; ADS-B: air; CoT: its type's
+// dimension; a STANAG 4607 target classification; otherwise from the track's motion).
+enum class Domain : uint8_t { kUnknown, kSea, kAir, kLand, kSpace };
+
 struct Observation {
   ObservationId id = 0;
   Timestamp time;           // time of applicability, from the data (UTC)
@@ -96,6 +100,9 @@ struct Observation {
   std::optional<SensorRelative> sensor_relative;
 
   Identity identity;
+  // The domain the wire itself names (a GMTI target classification); kUnknown when it names
+  // none, and the fusion decides (fusion/engine.cc DomainOfObservation).
+  Domain domain = Domain::kUnknown;
   labels::Label label;
 };
 

@@ -19,9 +19,6 @@
 
 namespace biac::model {
 
-// The kind of object, as far as its sources tell (AIS: sea; ADS-B: air; CoT: its type's
-// dimension; otherwise from the speed and altitude of the track).
-enum class Domain : uint8_t { kUnknown, kSea, kAir, kLand, kSpace };
 std::string_view DomainName(Domain domain);
 
 // A track number another system gave this object (an ASTERIX CAT062 system track, a CoT

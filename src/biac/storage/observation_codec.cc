@@ -28,7 +28,8 @@ enum Flag : uint64_t {
   kFlagAzimuth = 1u << 18,
   kFlagElevation = 1u << 19,
   kFlagRangeRate = 1u << 20,
-  kFlagsKnown = (1u << 21) - 1,
+  kFlagDomain = 1u << 21,
+  kFlagsKnown = (1u << 22) - 1,
 };
 constexpr uint64_t kCovFormMask = 3;
 constexpr uint64_t kSensorRelativeOptionals =
@@ -233,6 +234,7 @@ void ObservationEncoder::Encode(const model::Observation& o, std::string& out) {
   if (!id.name.empty()) flags |= kFlagName;
   if (!id.uid.empty()) flags |= kFlagUid;
   if (!id.category.empty()) flags |= kFlagCategory;
+  if (o.domain != model::Domain::kUnknown) flags |= kFlagDomain;
 
   out.push_back(static_cast<char>(kObservationCodecVersion));
   PutVarint(out, flags);
@@ -274,6 +276,7 @@ void ObservationEncoder::Encode(const model::Observation& o, std::string& out) {
   if (!id.name.empty()) PutString(out, id.name);
   if (!id.uid.empty()) PutString(out, id.uid);
   if (!id.category.empty()) PutString(out, id.category);
+  if (o.domain != model::Domain::kUnknown) out.push_back(static_cast<char>(o.domain));
   PutString(out, label_text_);
 }
 
@@ -393,6 +396,14 @@ Status ObservationDecoder::Decode(std::span<const uint8_t> record, model::Observ
     BIAC_RETURN_IF_ERROR(in.String(field.name, *field.value));
     if (field.value->empty()) return in.Fail(field.name, "present but empty");
   }
+  if ((flags & kFlagDomain) != 0) {
+    uint8_t domain = 0;
+    BIAC_RETURN_IF_ERROR(in.U8("domain", domain));
+    if (domain == 0 || domain > static_cast<uint8_t>(model::Domain::kSpace)) {
+      return in.Fail("domain", "value " + std::to_string(domain) + " is not a domain");
+    }
+    o.domain = static_cast<model::Domain>(domain);
+  }
   std::string label_text;
   BIAC_RETURN_IF_ERROR(in.String("label", label_text));
   if (in.remaining() != 0) {
@@ -429,7 +440,8 @@ Result<model::Observation> DecodeObservation(std::span<const uint8_t> record) {
 bool SameObservation(const model::Observation& a, const model::Observation& b) {
   if (a.id != b.id || a.time != b.time || a.source != b.source || a.sensor != b.sensor ||
       a.source_kind != b.source_kind || a.kind != b.kind || a.has_altitude != b.has_altitude ||
-      a.has_vertical_velocity != b.has_vertical_velocity || !(a.label == b.label)) {
+      a.has_vertical_velocity != b.has_vertical_velocity || a.domain != b.domain ||
+      !(a.label == b.label)) {
     return false;
   }
   if (!SameBits(a.position, b.position) ||

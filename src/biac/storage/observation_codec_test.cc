@@ -129,6 +129,7 @@ TEST(ObservationCodec, EveryFieldIsCarried) {
       [](auto& o) { o.identity.name = "X"; },
       [](auto& o) { o.identity.uid.clear(); },
       [](auto& o) { o.identity.category = "70"; },
+      [](auto& o) { o.domain = model::Domain::kLand; },
       [](auto& o) { o.label = MustParse("UNCLASSIFIED"); },
       [](auto& o) { o.label = labels::Label(); },
   };

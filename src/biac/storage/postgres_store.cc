@@ -1,29 +1,27 @@
 #include "biac/storage/postgres_store.h"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <functional>
 #include <libpq-fe.h>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 #include <unordered_map>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "biac/model/picture_json.h"
+#include "biac/storage/backend_support.h"
 #include "biac/storage/observation_codec.h"
+#include "biac/storage/writer_queue.h"
 
 namespace biac::storage {
 
@@ -54,10 +52,6 @@ namespace {
 // biac_meta.schema_version of the schema below; a database with a higher one is refused.
 constexpr int64_t kSchemaVersion = 1;
 constexpr int64_t kDayNs = 86'400'000'000'000LL;
-constexpr Duration kPruneCheckPeriod = std::chrono::seconds(60);
-constexpr Duration kMaxRetryDelay = std::chrono::seconds(1);
-constexpr Duration kFirstRetryDelay = std::chrono::milliseconds(10);
-constexpr int kStopRetries = 3;  // failed commits tolerated while stopping before giving up
 // Serializes schema creation between nodes opening one empty database at once
 // (pg_advisory_xact_lock key: "biac" in ASCII).
 constexpr char kSchemaLockKey[] = "1651073379";
@@ -262,10 +256,8 @@ constexpr Sql kListAlerts{"list alerts",
                           "WHERE ($1::text = '' OR view = $1) AND time >= $2 "
                           "ORDER BY time DESC, id DESC LIMIT $3"};
 
-int64_t ClampLimit(size_t limit) {
-  return static_cast<int64_t>(
-      std::min<uint64_t>(limit, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
-}
+using detail::ClampLimit;
+using detail::WallNow;
 
 int64_t DayOf(int64_t nanos) {
   return nanos >= 0 ? nanos / kDayNs : -((-nanos + kDayNs - 1) / kDayNs);
@@ -299,12 +291,6 @@ std::optional<int64_t> PartitionDay(std::string_view table, std::string_view nam
       std::chrono::day(static_cast<unsigned>(value % 100))};
   if (!ymd.ok()) return std::nullopt;
   return std::chrono::sys_days(ymd).time_since_epoch().count();
-}
-
-Timestamp WallNow() {
-  return Timestamp::FromNanos(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
 }
 
 // The connection string without its password, for messages.
@@ -548,37 +534,21 @@ class PgConn {
   std::string where_;
 };
 
-// Parses stored track JSON texts (canonical FusedTrackToJson) through the picture reader.
+// The stored track JSON texts of one column of `r`, parsed.
 Result<std::vector<model::FusedTrack>> ParseTracks(const PGresult* r, int column, Timestamp time,
                                                    std::string_view where) {
-  std::string text = model::PictureToJson(model::Picture{time, {}});
-  text.resize(text.size() - 2);  // drop "]}"
-  for (int i = 0; i < PQntuples(r); ++i) {
-    if (i > 0) text += ',';
-    text += GetBytes(r, i, column);
-  }
-  text += "]}";
-  Result<model::Picture> picture = model::PictureFromJson(text);
-  if (!picture.ok()) {
-    return Internal(std::string(where) + ": stored track JSON: " + picture.error().message());
-  }
-  return std::move(picture->tracks);
+  return detail::ParseTracks(
+      static_cast<size_t>(PQntuples(r)),
+      [&](size_t i) { return GetBytes(r, static_cast<int>(i), column); }, time, where);
 }
 
 // --- queued work -------------------------------------------------------------------------------
 
-struct Slice {
-  size_t offset = 0;
-  size_t size = 0;
-  std::string_view In(const std::string& arena) const {
-    return std::string_view(arena).substr(offset, size);
-  }
-};
+using detail::Slice;
 
 // An AppendObservations call: its rows already in binary COPY tuple form.
-struct ObservationBatch {
+struct ObservationBatch final : WriterWork {
   int64_t day = 0;  // of the arrival: the partition
-  uint64_t max_id = 0;
   std::string tuples;
   std::vector<std::pair<std::string, int64_t>> source_counts;
 };
@@ -592,24 +562,11 @@ struct TrackRow {
   Slice tuple;  // the stage_tracks / track_history tuple
 };
 
-struct PictureBatch {
+struct PictureBatch final : WriterWork {
   std::string view;
   int64_t time = 0;
   std::string arena;
   std::vector<TrackRow> rows;
-};
-
-struct Queued {
-  std::variant<ObservationBatch, PictureBatch> work;
-  size_t rows = 0;
-  uint64_t seq = 0;
-};
-
-struct Task {
-  std::function<Status(PgConn&)> run;
-  bool transaction = true;
-  Status result;
-  bool done = false;
 };
 
 struct TrackSlot {
@@ -629,10 +586,24 @@ struct ViewState {
 
 // --- the store ---------------------------------------------------------------------------------
 
-class PostgresStore final : public Store {
+WriterQueueOptions QueueOptions(const PostgresOptions& options, std::string where) {
+  WriterQueueOptions queue;
+  queue.where = std::move(where);
+  queue.commit_interval = options.commit_interval;
+  queue.max_batch = options.max_batch;
+  queue.queue_limit = options.queue_limit;
+  return queue;
+}
+
+// The writer thread, its queue and the watermark are the WriterQueue's (writer_queue.h); this
+// class is the PostgreSQL transaction it runs (the WriterBackend calls) and the readers.
+class PostgresStore final : public Store, private WriterBackend {
  public:
   PostgresStore(PostgresOptions options, std::string where, std::unique_ptr<PgConn> writer)
-      : options_(std::move(options)), where_(std::move(where)), db_(std::move(writer)) {}
+      : options_(std::move(options)),
+        where_(std::move(where)),
+        db_(std::move(writer)),
+        queue_(QueueOptions(options_, where_)) {}
 
   Status Start() {
     BIAC_RETURN_IF_ERROR(SetUpSession(*db_));
@@ -641,31 +612,24 @@ class PostgresStore final : public Store {
     BIAC_RETURN_IF_ERROR(LoadPartitions("track_history", history_days_));
     BIAC_RETURN_IF_ERROR(CreatePartitionsAhead());
     BIAC_ASSIGN_OR_RETURN(uint64_t max_id, ReadMaxId(*db_));
-    committed_id_.store(max_id);
-    thread_ = std::thread([this] { Run(); });
+    queue_.Start(*this, max_id);
     return Status::Ok();
   }
 
-  ~PostgresStore() override {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    work_cv_.notify_all();
-    space_cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
+  ~PostgresStore() override { queue_.Stop(); }  // before the writer state below goes away
 
   // --- observations ---
 
   void AppendObservations(std::span<const model::Observation> batch, Timestamp arrival) override {
     if (batch.empty()) return;
     thread_local ObservationEncoder encoder;
-    ObservationBatch work;
+    auto owned = std::make_unique<ObservationBatch>();
+    ObservationBatch& work = *owned;
     work.day = DayOf(arrival.nanos());
     constexpr size_t kTypicalTupleBytes = 300;  // record, texts and field lengths
     work.tuples.reserve(batch.size() * kTypicalTupleBytes);
     std::string record;
+    uint64_t max_id = 0;
     for (const model::Observation& o : batch) {
       record.clear();
       encoder.Encode(o, record);
@@ -678,7 +642,7 @@ class PostgresStore final : public Store {
       PutBytesField(out, o.sensor);
       PutBytesField(out, encoder.last_label_text());
       PutBytesField(out, record);
-      work.max_id = std::max(work.max_id, o.id);
+      max_id = std::max(max_id, o.id);
       auto it = std::find_if(work.source_counts.begin(), work.source_counts.end(),
                              [&](const auto& c) { return c.first == o.source; });
       if (it == work.source_counts.end()) {
@@ -687,14 +651,13 @@ class PostgresStore final : public Store {
         ++it->second;
       }
     }
-    Enqueue(std::move(work), batch.size());
+    queue_.Enqueue(WriterItem::Observations(std::move(owned), batch.size(), max_id));
   }
 
-  uint64_t committed_observation_id() const override { return committed_id_.load(); }
+  uint64_t committed_observation_id() const override { return queue_.committed_observation_id(); }
 
   bool WaitCommitted(uint64_t id, Duration timeout) override {
-    std::unique_lock lock(mu_);
-    return committed_cv_.wait_for(lock, timeout, [&] { return committed_id_.load() >= id; });
+    return queue_.WaitCommitted(id, timeout);
   }
 
   Result<uint64_t> MaxObservationId() override {
@@ -752,7 +715,8 @@ class PostgresStore final : public Store {
   // --- pictures ---
 
   void PutPicture(const std::string& view, const model::Picture& picture) override {
-    PictureBatch work;
+    auto owned = std::make_unique<PictureBatch>();
+    PictureBatch& work = *owned;
     work.view = view;
     work.time = picture.time.nanos();
     work.rows.reserve(picture.tracks.size());
@@ -775,14 +739,12 @@ class PostgresStore final : public Store {
       work.rows.push_back(row);
     }
     const size_t rows = std::max<size_t>(1, work.rows.size());
-    Enqueue(std::move(work), rows);
+    queue_.Enqueue(WriterItem::Picture(view, std::move(owned), rows));
   }
 
   Result<std::vector<uint64_t>> CurrentInBox(const std::string& view, double west, double south,
                                              double east, double north) override {
-    if (std::isnan(west) || std::isnan(south) || std::isnan(east) || std::isnan(north)) {
-      return InvalidArgument("current tracks in box: a bound is NaN");
-    }
+    BIAC_RETURN_IF_ERROR(detail::CheckBoxBounds(west, south, east, north));
     return WithReader([&](PgConn& db) -> Result<std::vector<uint64_t>> {
       std::vector<uint64_t> ids;
       auto query = [&](double w, double e) -> Status {
@@ -794,13 +756,12 @@ class PostgresStore final : public Store {
         }
         return Status::Ok();
       };
-      constexpr double kMaxLongitude = 180.0;
       if (west <= east) {
         BIAC_RETURN_IF_ERROR(query(west, east));
       } else {  // across the antimeridian: [west, 180] and [-180, east], one snapshot
         BIAC_RETURN_IF_ERROR(BeginSnapshot(db));
-        BIAC_RETURN_IF_ERROR(query(west, kMaxLongitude));
-        BIAC_RETURN_IF_ERROR(query(-kMaxLongitude, east));
+        BIAC_RETURN_IF_ERROR(query(west, detail::kMaxLongitude));
+        BIAC_RETURN_IF_ERROR(query(-detail::kMaxLongitude, east));
         BIAC_RETURN_IF_ERROR(db.Exec("end read", "COMMIT"));
       }
       std::sort(ids.begin(), ids.end());
@@ -999,24 +960,9 @@ class PostgresStore final : public Store {
                    /*transaction=*/false);
   }
 
-  StoreStats stats() const override {
-    std::lock_guard lock(mu_);
-    StoreStats s = stats_;
-    s.queue_depth = queued_rows_;
-    return s;
-  }
+  StoreStats stats() const override { return queue_.stats(); }
 
-  Status Flush() override {
-    std::unique_lock lock(mu_);
-    const uint64_t target = enqueued_seq_;
-    const uint64_t failures_before = stats_.failed_commits;
-    committed_cv_.wait(lock, [&] {
-      return committed_seq_ >= target || stats_.failed_commits != failures_before || stop_;
-    });
-    if (committed_seq_ >= target) return Status::Ok();
-    return Unavailable(stats_.last_error.empty() ? where_ + ": store is closing"
-                                                 : stats_.last_error);
-  }
+  Status Flush() override { return queue_.Flush(); }
 
  private:
   // --- sessions and schema ---
@@ -1329,88 +1275,83 @@ class PostgresStore final : public Store {
     return Status::Ok();
   }
 
-  // --- queueing ---
+  // --- the writer (WriterQueue runs it on its thread) ---
 
-  void Enqueue(std::variant<ObservationBatch, PictureBatch> work, size_t rows) {
-    {
-      std::unique_lock lock(mu_);
-      space_cv_.wait(lock, [&] { return queued_rows_ < options_.queue_limit || stop_; });
-      stats_.queued += rows;
-      if (Queued* older = QueuedPictureOf(work)) {
-        queued_rows_ = queued_rows_ - older->rows + rows;
-        older->work = std::move(work);
-        older->rows = rows;
-        ++stats_.superseded_pictures;
-      } else {
-        items_.push_back(Queued{std::move(work), rows, ++enqueued_seq_});
-        queued_rows_ += rows;
+  // A small-table write, on the writer thread ahead of the bulk queue; `transaction`: in its
+  // own transaction (false: the task manages its own transactions).
+  Status RunTask(const std::function<Status(PgConn&)>& run, bool transaction = true) {
+    return queue_.RunTask([&]() -> Status {
+      Status result = EnsureSession();
+      if (result.ok() && transaction) {
+        result = db_->Exec("begin", "BEGIN");
+        if (result.ok()) {
+          result = run(*db_);
+          if (result.ok()) result = db_->Exec("commit", "COMMIT");
+        }
+      } else if (result.ok()) {
+        result = run(*db_);
       }
-    }
-    work_cv_.notify_one();
+      if (!result.ok()) {
+        if (db_->healthy() && db_->in_transaction()) (void)db_->Exec("rollback", "ROLLBACK");
+        views_.clear();
+      }
+      return result;
+    });
   }
 
-  Queued* QueuedPictureOf(const std::variant<ObservationBatch, PictureBatch>& work) {
-    const auto* picture = std::get_if<PictureBatch>(&work);
-    if (picture == nullptr) return nullptr;
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      const auto* queued = std::get_if<PictureBatch>(&it->work);
-      if (queued != nullptr && queued->view == picture->view) return &*it;
-    }
-    return nullptr;
+  // WriterBackend: one bulk transaction. It locks the tables before the writer takes anything
+  // from the queue (kLockBulk).
+  Status Begin() override {
+    counts_.clear();
+    pending_.clear();
+    history_parts_.clear();
+    stage_used_ = false;
+    BIAC_RETURN_IF_ERROR(EnsureSession());
+    BIAC_RETURN_IF_ERROR(db_->Exec("begin bulk transaction", "BEGIN"));
+    return db_->Query(kLockBulk).status();
   }
 
-  Status RunTask(std::function<Status(PgConn&)> run, bool transaction = true) {
-    Task task;
-    task.run = std::move(run);
-    task.transaction = transaction;
-    std::unique_lock lock(mu_);
-    if (stop_) return Unavailable(where_ + ": store is closing");
-    tasks_.push_back(&task);
-    work_cv_.notify_one();
-    committed_cv_.wait(lock, [&] { return task.done; });
-    return task.result;
-  }
-
-  // --- the writer thread ---
-
-  void Run() {
-    auto last_check = std::chrono::steady_clock::now();
-    for (;;) {
-      RunTasks();
-      if (std::chrono::steady_clock::now() - last_check >= kPruneCheckPeriod) {
-        last_check = std::chrono::steady_clock::now();
-        Periodic();
-      }
-      {
-        std::unique_lock lock(mu_);
-        if (items_.empty() && tasks_.empty()) {
-          if (stop_) return;
-          work_cv_.wait_for(lock, kPruneCheckPeriod,
-                            [&] { return stop_ || !items_.empty() || !tasks_.empty(); });
-        }
-        if (items_.empty()) {
-          if (stop_ && tasks_.empty()) return;
-          continue;
-        }
-      }
-      if (!CommitBatch()) {
-        std::unique_lock lock(mu_);
-        if (stop_ && ++stop_failures_ >= kStopRetries) {
-          queued_rows_ = 0;
-          items_.clear();
-          committed_cv_.notify_all();
-          return;
-        }
-        work_cv_.wait_for(lock, retry_delay_, [&] { return stop_; });
-        retry_delay_ = std::min<Duration>(retry_delay_ * 2, kMaxRetryDelay);
-      } else {
-        retry_delay_ = kFirstRetryDelay;
+  // One round of taken items: one COPY for its observation batches, then the pictures.
+  Status Apply(std::span<const WriterItem> items) override {
+    std::vector<std::string_view> parts;
+    for (const WriterItem& item : items) {
+      if (item.kind != WriterItem::Kind::kObservations) continue;
+      if (item.max_id <= stored_floor_id_) continue;  // committed before a lost connection
+      const auto& batch = item.As<ObservationBatch>();
+      BIAC_RETURN_IF_ERROR(EnsurePartition("observations", observation_days_, batch.day));
+      parts.push_back(batch.tuples);
+      for (const auto& [source, count] : batch.source_counts) {
+        counts_[{batch.day, source}] += count;
       }
     }
+    if (!parts.empty()) BIAC_RETURN_IF_ERROR(db_->Copy(kCopyObservations, parts));
+    for (const WriterItem& item : items) {
+      if (item.kind == WriterItem::Kind::kPicture) {
+        BIAC_RETURN_IF_ERROR(ApplyPicture(item.As<PictureBatch>()));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // The transaction's history COPY, per-day source counts and highest id, COMMIT; partitions
+  // it created become known.
+  Status Commit(uint64_t max_observation_id) override {
+    if (!history_parts_.empty()) BIAC_RETURN_IF_ERROR(db_->Copy(kCopyHistory, history_parts_));
+    BIAC_RETURN_IF_ERROR(FinishBatch(max_observation_id));
+    BIAC_RETURN_IF_ERROR(db_->Exec("commit bulk transaction", "COMMIT"));
+    for (const auto& [days, day] : pending_) days->insert(day);
+    pending_.clear();
+    return Status::Ok();
+  }
+
+  void Abort() override {
+    if (db_->healthy() && db_->in_transaction()) (void)db_->Exec("rollback", "ROLLBACK");
+    views_.clear();  // the rolled-back picture changes: reload on next use
+    pending_.clear();
   }
 
   // Once a minute: partitions ahead of the clock, and whole-day retention.
-  void Periodic() {
+  void Periodic() override {
     Status status = EnsureSession();
     if (status.ok()) status = CreatePartitionsAhead();
     if (status.ok() && options_.retention_hours > 0) {
@@ -1419,142 +1360,8 @@ class PostgresStore final : public Store {
     }
     if (!status.ok()) {
       if (db_->healthy() && db_->in_transaction()) (void)db_->Exec("rollback", "ROLLBACK");
-      std::lock_guard lock(mu_);
-      stats_.last_error = status.message();
+      queue_.ReportError(status.message());
     }
-  }
-
-  void RunTasks() {
-    for (;;) {
-      Task* task = nullptr;
-      {
-        std::lock_guard lock(mu_);
-        if (tasks_.empty()) return;
-        task = tasks_.front();
-        tasks_.pop_front();
-      }
-      Status result = EnsureSession();
-      if (result.ok() && task->transaction) {
-        result = db_->Exec("begin", "BEGIN");
-        if (result.ok()) {
-          result = task->run(*db_);
-          if (result.ok()) result = db_->Exec("commit", "COMMIT");
-        }
-      } else if (result.ok()) {
-        result = task->run(*db_);
-      }
-      if (!result.ok()) {
-        if (db_->healthy() && db_->in_transaction()) (void)db_->Exec("rollback", "ROLLBACK");
-        views_.clear();
-      }
-      std::lock_guard lock(mu_);
-      task->result = std::move(result);
-      task->done = true;
-      committed_cv_.notify_all();
-    }
-  }
-
-  // One bulk transaction: locks the tables, takes queued items until max_batch rows or
-  // commit_interval, applies them (observations by one binary COPY per round), commits. On
-  // failure the items go back to the front of the queue; false.
-  bool CommitBatch() {
-    const auto start = std::chrono::steady_clock::now();
-    const auto deadline = start + options_.commit_interval;
-    std::deque<Queued> taken;
-    size_t rows = 0;
-    uint64_t max_id = 0;
-    counts_.clear();
-    pending_.clear();
-    history_parts_.clear();
-    stage_used_ = false;
-    Status status = EnsureSession();
-    if (status.ok()) status = db_->Exec("begin bulk transaction", "BEGIN");
-    if (status.ok()) status = db_->Query(kLockBulk).status();
-    while (status.ok()) {
-      const size_t first_new = taken.size();
-      {
-        std::unique_lock lock(mu_);
-        if (items_.empty() && rows < options_.max_batch && !stop_ && tasks_.empty()) {
-          work_cv_.wait_until(lock, deadline,
-                              [&] { return stop_ || !items_.empty() || !tasks_.empty(); });
-        }
-        while (!items_.empty() && rows < options_.max_batch) {
-          rows += items_.front().rows;
-          taken.push_back(std::move(items_.front()));
-          items_.pop_front();
-        }
-      }
-      status = ApplyRound(taken, first_new, max_id);
-      if (!status.ok()) break;
-      bool more = false;
-      {
-        std::lock_guard lock(mu_);
-        more = !items_.empty();
-        if (!tasks_.empty() || (stop_ && !more)) break;
-      }
-      if (rows >= options_.max_batch || std::chrono::steady_clock::now() >= deadline) break;
-    }
-    if (status.ok() && !history_parts_.empty()) status = db_->Copy(kCopyHistory, history_parts_);
-    if (status.ok()) status = FinishBatch(max_id);
-    if (status.ok()) status = db_->Exec("commit bulk transaction", "COMMIT");
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (!status.ok()) {
-      if (db_->healthy() && db_->in_transaction()) (void)db_->Exec("rollback", "ROLLBACK");
-      views_.clear();  // the rolled-back picture changes: reload on next use
-      pending_.clear();
-      std::lock_guard lock(mu_);
-      for (auto it = taken.rbegin(); it != taken.rend(); ++it) items_.push_front(std::move(*it));
-      ++stats_.failed_commits;
-      stats_.last_error = status.message();
-      committed_cv_.notify_all();
-      return false;
-    }
-    for (const auto& [days, day] : pending_) days->insert(day);
-    pending_.clear();
-    {
-      std::lock_guard lock(mu_);
-      uint64_t observations = 0;
-      for (const Queued& q : taken) {
-        queued_rows_ -= q.rows;
-        committed_seq_ = std::max(committed_seq_, q.seq);
-        if (std::holds_alternative<ObservationBatch>(q.work)) {
-          observations += q.rows;
-        } else {
-          stats_.track_rows += q.rows;
-        }
-      }
-      if (max_id > committed_id_.load()) committed_id_.store(max_id);
-      stats_.committed_observations += observations;
-      if (!taken.empty()) ++stats_.commits;
-      stats_.last_commit_ms = ms;
-    }
-    committed_cv_.notify_all();
-    space_cv_.notify_all();
-    return true;
-  }
-
-  // Applies taken[first..]: one COPY for the round's observation batches, then the pictures.
-  Status ApplyRound(const std::deque<Queued>& taken, size_t first, uint64_t& max_id) {
-    std::vector<std::string_view> parts;
-    for (size_t i = first; i < taken.size(); ++i) {
-      const auto* batch = std::get_if<ObservationBatch>(&taken[i].work);
-      if (batch == nullptr) continue;
-      max_id = std::max(max_id, batch->max_id);
-      if (batch->max_id <= stored_floor_id_) continue;  // committed before a lost connection
-      BIAC_RETURN_IF_ERROR(EnsurePartition("observations", observation_days_, batch->day));
-      parts.push_back(batch->tuples);
-      for (const auto& [source, count] : batch->source_counts) {
-        counts_[{batch->day, source}] += count;
-      }
-    }
-    if (!parts.empty()) BIAC_RETURN_IF_ERROR(db_->Copy(kCopyObservations, parts));
-    for (size_t i = first; i < taken.size(); ++i) {
-      if (const auto* picture = std::get_if<PictureBatch>(&taken[i].work)) {
-        BIAC_RETURN_IF_ERROR(ApplyPicture(*picture));
-      }
-    }
-    return Status::Ok();
   }
 
   Status FinishBatch(uint64_t max_id) {
@@ -1697,20 +1504,6 @@ class PostgresStore final : public Store {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<PgConn>> readers_;
 
-  mutable std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::condition_variable space_cv_;
-  std::condition_variable committed_cv_;
-  std::deque<Queued> items_;
-  std::deque<Task*> tasks_;
-  size_t queued_rows_ = 0;
-  uint64_t enqueued_seq_ = 0;
-  uint64_t committed_seq_ = 0;
-  std::atomic<uint64_t> committed_id_{0};
-  StoreStats stats_;
-  bool stop_ = false;
-  std::thread thread_;
-
   // Writer-thread state.
   bool session_ready_ = false;
   bool stage_used_ = false;  // stage_tracks has rows in the open transaction
@@ -1720,8 +1513,8 @@ class PostgresStore final : public Store {
   std::unordered_map<std::string, ViewState> views_;
   std::map<std::pair<int64_t, std::string>, int64_t> counts_;  // (day, source) -> rows
   std::vector<std::string_view> history_parts_;                // into the taken items' arenas
-  Duration retry_delay_ = kFirstRetryDelay;
-  int stop_failures_ = 0;
+
+  WriterQueue queue_;  // last: stopped in the destructor, before the state above goes away
 };
 
 }  // namespace

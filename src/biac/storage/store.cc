@@ -1,21 +1,19 @@
 #include "biac/storage/store.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <utility>
-#include <variant>
 
 #include "biac/model/picture_json.h"
+#include "biac/storage/backend_support.h"
 #include "biac/storage/observation_codec.h"
 #include "biac/storage/sqlite_db.h"
+#include "biac/storage/writer_queue.h"
 
 namespace biac::storage {
 
@@ -84,10 +82,6 @@ PRAGMA user_version = 1;
 
 constexpr double kBoxSlackDeg = 0.05;  // ~5.5 km of latitude: a ship moves it in ~20 min
 constexpr size_t kPruneChunk = 20000;  // rows deleted per transaction when pruning
-constexpr Duration kPruneCheckPeriod = std::chrono::seconds(60);
-constexpr Duration kMaxRetryDelay = std::chrono::seconds(1);
-constexpr Duration kFirstRetryDelay = std::chrono::milliseconds(10);
-constexpr int kStopRetries = 3;  // failed commits tolerated while stopping before giving up
 constexpr char kMaxIdKey[] = "max_observation_id";
 
 // --- statements --------------------------------------------------------------------------------
@@ -211,27 +205,12 @@ constexpr Sql kListAlerts{"list alerts",
                           "WHERE (?1 = '' OR view = ?1) AND time >= ?2 "
                           "ORDER BY time DESC, id DESC LIMIT ?3"};
 
-int64_t ClampLimit(size_t limit) {
-  return static_cast<int64_t>(
-      std::min<uint64_t>(limit, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
-}
-
 // --- queued work -------------------------------------------------------------------------------
 
-// A slice [offset, offset + size) of a batch's byte arena.
-struct Slice {
-  size_t offset = 0;
-  size_t size = 0;
-  std::string_view In(const std::string& arena) const {
-    return std::string_view(arena).substr(offset, size);
-  }
-};
-
-Slice AppendTo(std::string& arena, std::string_view bytes) {
-  Slice slice{arena.size(), bytes.size()};
-  arena.append(bytes);
-  return slice;
-}
+using detail::AppendTo;
+using detail::ClampLimit;
+using detail::Slice;
+using detail::WallNow;
 
 struct ObservationRow {
   uint64_t id = 0;
@@ -239,9 +218,8 @@ struct ObservationRow {
   Slice source, sensor, label, record;
 };
 
-struct ObservationBatch {
+struct ObservationBatch final : WriterWork {
   int64_t arrival = 0;
-  uint64_t max_id = 0;
   std::string arena;
   std::vector<ObservationRow> rows;
 };
@@ -254,24 +232,11 @@ struct TrackRow {
   Slice json;
 };
 
-struct PictureBatch {
+struct PictureBatch final : WriterWork {
   std::string view;
   int64_t time = 0;
   std::string arena;
   std::vector<TrackRow> rows;
-};
-
-struct Queued {
-  std::variant<ObservationBatch, PictureBatch> work;
-  size_t rows = 0;
-  uint64_t seq = 0;
-};
-
-struct Task {
-  std::function<Status(SqliteDb&)> run;
-  bool transaction = true;  // false: the task manages its own transactions
-  Status result;
-  bool done = false;
 };
 
 // The writer's memory of one view's current table (rebuilt from the file on first use).
@@ -296,64 +261,52 @@ bool Inside(const TrackSlot& slot, double lat, double lon) {
          lat <= slot.box[3];
 }
 
-Timestamp WallNow() {
-  return Timestamp::FromNanos(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
-}
-
-// Parses stored track JSON texts (canonical FusedTrackToJson) through the picture reader.
+// The stored track JSON texts `jsons`, parsed.
 Result<std::vector<model::FusedTrack>> ParseTracks(const std::vector<std::string>& jsons,
                                                    Timestamp time, std::string_view where) {
-  std::string text = model::PictureToJson(model::Picture{time, {}});
-  text.resize(text.size() - 2);  // drop "]}"
-  for (size_t i = 0; i < jsons.size(); ++i) {
-    if (i > 0) text += ',';
-    text += jsons[i];
-  }
-  text += "]}";
-  Result<model::Picture> picture = model::PictureFromJson(text);
-  if (!picture.ok()) {
-    return Internal(std::string(where) + ": stored track JSON: " + picture.error().message());
-  }
-  return std::move(picture->tracks);
+  return detail::ParseTracks(
+      jsons.size(), [&](size_t i) -> std::string_view { return jsons[i]; }, time, where);
 }
 
 // --- the store ---------------------------------------------------------------------------------
 
-class SqliteStore final : public Store {
+WriterQueueOptions QueueOptions(const StoreOptions& options) {
+  WriterQueueOptions queue;
+  queue.where = options.path;
+  queue.commit_interval = options.commit_interval;
+  queue.max_batch = options.max_batch;
+  queue.queue_limit = options.queue_limit;
+  return queue;
+}
+
+// The writer thread, its queue and the watermark are the WriterQueue's (writer_queue.h); this
+// class is the SQLite transaction it runs (the WriterBackend calls) and the readers.
+class SqliteStore final : public Store, private WriterBackend {
  public:
   SqliteStore(StoreOptions options, std::unique_ptr<SqliteDb> writer_db)
-      : options_(std::move(options)), db_(std::move(writer_db)) {}
+      : options_(std::move(options)), db_(std::move(writer_db)), queue_(QueueOptions(options_)) {}
 
   Status Start() {
     BIAC_ASSIGN_OR_RETURN(uint64_t max_id, ReadMaxId(*db_));
-    committed_id_.store(max_id);
-    thread_ = std::thread([this] { Run(); });
+    queue_.Start(*this, max_id);
     return Status::Ok();
   }
 
-  ~SqliteStore() override {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    work_cv_.notify_all();
-    space_cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
+  ~SqliteStore() override { queue_.Stop(); }  // before the writer state below goes away
 
   // --- observations ---
 
   void AppendObservations(std::span<const model::Observation> batch, Timestamp arrival) override {
     if (batch.empty()) return;
     thread_local ObservationEncoder encoder;
-    ObservationBatch work;
+    auto owned = std::make_unique<ObservationBatch>();
+    ObservationBatch& work = *owned;
     work.arrival = arrival.nanos();
     work.rows.reserve(batch.size());
     constexpr size_t kTypicalRowBytes = 256;  // record + source, sensor and label texts
     work.arena.reserve(batch.size() * kTypicalRowBytes);
     std::string record;
+    uint64_t max_id = 0;
     for (const model::Observation& o : batch) {
       record.clear();
       encoder.Encode(o, record);
@@ -364,18 +317,17 @@ class SqliteStore final : public Store {
       row.sensor = AppendTo(work.arena, o.sensor);
       row.label = AppendTo(work.arena, encoder.last_label_text());
       row.record = AppendTo(work.arena, record);
-      work.max_id = std::max(work.max_id, o.id);
+      max_id = std::max(max_id, o.id);
       work.rows.push_back(row);
     }
     const size_t rows = work.rows.size();
-    Enqueue(std::move(work), rows);
+    queue_.Enqueue(WriterItem::Observations(std::move(owned), rows, max_id));
   }
 
-  uint64_t committed_observation_id() const override { return committed_id_.load(); }
+  uint64_t committed_observation_id() const override { return queue_.committed_observation_id(); }
 
   bool WaitCommitted(uint64_t id, Duration timeout) override {
-    std::unique_lock lock(mu_);
-    return committed_cv_.wait_for(lock, timeout, [&] { return committed_id_.load() >= id; });
+    return queue_.WaitCommitted(id, timeout);
   }
 
   Result<uint64_t> MaxObservationId() override {
@@ -451,7 +403,8 @@ class SqliteStore final : public Store {
   // --- pictures ---
 
   void PutPicture(const std::string& view, const model::Picture& picture) override {
-    PictureBatch work;
+    auto owned = std::make_unique<PictureBatch>();
+    PictureBatch& work = *owned;
     work.view = view;
     work.time = picture.time.nanos();
     work.rows.reserve(picture.tracks.size());
@@ -472,14 +425,12 @@ class SqliteStore final : public Store {
     }
     // An empty picture still counts one row, so that it is queued and committed in order.
     const size_t rows = std::max<size_t>(1, work.rows.size());
-    Enqueue(std::move(work), rows);
+    queue_.Enqueue(WriterItem::Picture(view, std::move(owned), rows));
   }
 
   Result<std::vector<uint64_t>> CurrentInBox(const std::string& view, double west, double south,
                                              double east, double north) override {
-    if (std::isnan(west) || std::isnan(south) || std::isnan(east) || std::isnan(north)) {
-      return InvalidArgument("current tracks in box: a bound is NaN");
-    }
+    BIAC_RETURN_IF_ERROR(detail::CheckBoxBounds(west, south, east, north));
     return WithReader([&](SqliteDb& db) -> Result<std::vector<uint64_t>> {
       std::vector<uint64_t> ids;
       auto query = [&](double w, double e) -> Status {
@@ -491,13 +442,12 @@ class SqliteStore final : public Store {
           ids.push_back(static_cast<uint64_t>(stmt.Int(0)));
         }
       };
-      constexpr double kMaxLongitude = 180.0;
       if (west <= east) {
         BIAC_RETURN_IF_ERROR(query(west, east));
       } else {  // across the antimeridian: [west, 180] and [-180, east], disjoint
         BIAC_RETURN_IF_ERROR(db.Exec("begin read", "BEGIN"));
-        Status status = query(west, kMaxLongitude);
-        if (status.ok()) status = query(-kMaxLongitude, east);
+        Status status = query(west, detail::kMaxLongitude);
+        if (status.ok()) status = query(-detail::kMaxLongitude, east);
         BIAC_RETURN_IF_ERROR(db.Exec("end read", "COMMIT"));
         BIAC_RETURN_IF_ERROR(status);
       }
@@ -708,24 +658,9 @@ class SqliteStore final : public Store {
         /*transaction=*/false);
   }
 
-  StoreStats stats() const override {
-    std::lock_guard lock(mu_);
-    StoreStats s = stats_;
-    s.queue_depth = queued_rows_;
-    return s;
-  }
+  StoreStats stats() const override { return queue_.stats(); }
 
-  Status Flush() override {
-    std::unique_lock lock(mu_);
-    const uint64_t target = enqueued_seq_;
-    const uint64_t failures_before = stats_.failed_commits;
-    committed_cv_.wait(lock, [&] {
-      return committed_seq_ >= target || stats_.failed_commits != failures_before || stop_;
-    });
-    if (committed_seq_ >= target) return Status::Ok();
-    return Unavailable(stats_.last_error.empty() ? options_.path + ": store is closing"
-                                                 : stats_.last_error);
-  }
+  Status Flush() override { return queue_.Flush(); }
 
  private:
   // --- helpers for readers ---
@@ -838,215 +773,71 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  // --- queueing ---
+  // --- the writer (WriterQueue runs it on its thread) ---
 
-  void Enqueue(std::variant<ObservationBatch, PictureBatch> work, size_t rows) {
-    {
-      std::unique_lock lock(mu_);
-      // Back-pressure: wait while the queue is over its limit (a batch larger than the limit
-      // is admitted into an empty queue, so it cannot wait forever).
-      space_cv_.wait(lock, [&] { return queued_rows_ < options_.queue_limit || stop_; });
-      stats_.queued += rows;
-      if (Queued* older = QueuedPictureOf(work)) {
-        // A picture is a snapshot: a newer one of the same view replaces the one still
-        // waiting (the writer is behind), so a slow disk thins the pictures out instead of
-        // holding the producers back. Observations are never replaced.
-        queued_rows_ = queued_rows_ - older->rows + rows;
-        older->work = std::move(work);
-        older->rows = rows;
-        ++stats_.superseded_pictures;
-      } else {
-        items_.push_back(Queued{std::move(work), rows, ++enqueued_seq_});
-        queued_rows_ += rows;
-      }
-    }
-    work_cv_.notify_one();
-  }
-
-  // The queued picture of the same view as `work` that the writer has not taken yet, if any.
-  Queued* QueuedPictureOf(const std::variant<ObservationBatch, PictureBatch>& work) {
-    const auto* picture = std::get_if<PictureBatch>(&work);
-    if (picture == nullptr) return nullptr;
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      const auto* queued = std::get_if<PictureBatch>(&it->work);
-      if (queued != nullptr && queued->view == picture->view) return &*it;
-    }
-    return nullptr;
-  }
-
-  Status RunTask(std::function<Status(SqliteDb&)> run, bool transaction = true) {
-    Task task;
-    task.run = std::move(run);
-    task.transaction = transaction;
-    std::unique_lock lock(mu_);
-    if (stop_) return Unavailable(options_.path + ": store is closing");
-    tasks_.push_back(&task);
-    work_cv_.notify_one();
-    committed_cv_.wait(lock, [&] { return task.done; });
-    return task.result;
-  }
-
-  // --- the writer thread ---
-
-  void Run() {
-    auto last_prune_check = std::chrono::steady_clock::now();
-    for (;;) {
-      RunTasks();
-      if (options_.retention_hours > 0 &&
-          std::chrono::steady_clock::now() - last_prune_check >= kPruneCheckPeriod) {
-        last_prune_check = std::chrono::steady_clock::now();
-        auto_prune_cutoff_ = WallNow() - FromSeconds(options_.retention_hours * 3600.0);
-        auto_prune_ = true;
-      }
-      {
-        std::unique_lock lock(mu_);
-        if (items_.empty() && tasks_.empty() && !auto_prune_) {
-          if (stop_) return;
-          work_cv_.wait_for(lock, kPruneCheckPeriod,
-                            [&] { return stop_ || !items_.empty() || !tasks_.empty(); });
-        }
-        if (items_.empty() && !auto_prune_) {
-          if (stop_ && tasks_.empty()) return;
-          continue;  // tasks, or the periodic retention check
-        }
-      }
-      if (!CommitBatch()) {
-        std::unique_lock lock(mu_);
-        if (stop_ && ++stop_failures_ >= kStopRetries) {
-          // The file cannot take the rest: give up, counted and reported in stats.
-          queued_rows_ = 0;
-          items_.clear();
-          committed_cv_.notify_all();
-          return;
-        }
-        work_cv_.wait_for(lock, retry_delay_, [&] { return stop_; });
-        retry_delay_ = std::min<Duration>(retry_delay_ * 2, kMaxRetryDelay);
-      } else {
-        retry_delay_ = kFirstRetryDelay;
-      }
-    }
-  }
-
-  void RunTasks() {
-    for (;;) {
-      Task* task = nullptr;
-      {
-        std::lock_guard lock(mu_);
-        if (tasks_.empty()) return;
-        task = tasks_.front();
-        tasks_.pop_front();
-      }
+  // A small-table write, on the writer thread ahead of the bulk queue; `transaction`: in its
+  // own transaction (false: the task manages its own transactions).
+  Status RunTask(const std::function<Status(SqliteDb&)>& run, bool transaction = true) {
+    return queue_.RunTask([&]() -> Status {
       Status result;
-      if (task->transaction) {
+      if (transaction) {
         result = db_->Exec("begin", "BEGIN IMMEDIATE");
         if (result.ok()) {
-          result = task->run(*db_);
-          if (result.ok()) {
-            result = db_->Exec("commit", "COMMIT");
-          }
+          result = run(*db_);
+          if (result.ok()) result = db_->Exec("commit", "COMMIT");
           if (!result.ok() && !sqlite3_get_autocommit(db_->handle())) {
             (void)db_->Exec("rollback", "ROLLBACK");
           }
         }
       } else {
-        result = task->run(*db_);
+        result = run(*db_);
       }
       if (!result.ok()) views_.clear();  // a pruning task may have left the cache behind
-      std::lock_guard lock(mu_);
-      task->result = std::move(result);
-      task->done = true;
-      committed_cv_.notify_all();
-    }
+      return result;
+    });
   }
 
-  // One bulk transaction: takes queued items until max_batch rows or commit_interval, applies
-  // them, commits. On failure the items go back to the front of the queue; false.
-  bool CommitBatch() {
-    const auto start = std::chrono::steady_clock::now();
-    const auto deadline = start + options_.commit_interval;
-    std::deque<Queued> taken;  // a deque: source_counts_ views into its arenas stay valid
-    size_t rows = 0;
-    Status status = db_->Exec("begin bulk transaction", "BEGIN IMMEDIATE");
+  // WriterBackend: one bulk transaction. BEGIN IMMEDIATE takes the write lock (waiting up to
+  // busy_timeout) before the writer takes anything from the queue.
+  Status Begin() override {
     source_counts_.clear();
-    uint64_t max_id = 0;
-    while (status.ok()) {
-      size_t first_new = taken.size();
-      {
-        std::unique_lock lock(mu_);
-        if (items_.empty() && rows < options_.max_batch && !stop_ && tasks_.empty()) {
-          work_cv_.wait_until(lock, deadline,
-                              [&] { return stop_ || !items_.empty() || !tasks_.empty(); });
-        }
-        while (!items_.empty() && rows < options_.max_batch) {
-          rows += items_.front().rows;
-          taken.push_back(std::move(items_.front()));
-          items_.pop_front();
-        }
-      }
-      for (size_t i = first_new; i < taken.size() && status.ok(); ++i) {
-        status = Apply(taken[i], max_id);
-      }
-      if (!status.ok()) break;
-      bool more = false;
-      {
-        std::lock_guard lock(mu_);
-        more = !items_.empty();
-        if (!tasks_.empty() || (stop_ && !more)) break;
-      }
-      if (rows >= options_.max_batch || std::chrono::steady_clock::now() >= deadline) break;
-      if (!more && taken.empty() && auto_prune_) break;  // idle: prune below
-    }
-    if (status.ok()) status = FinishBatch(max_id);
-    if (status.ok() && auto_prune_) {
-      Result<size_t> deleted = PruneChunk(*db_, auto_prune_cutoff_);
-      if (!deleted.ok()) {
-        status = deleted.error();
-      } else if (*deleted == 0) {
-        auto_prune_ = false;
-      }
-    }
-    if (status.ok()) status = db_->Exec("commit bulk transaction", "COMMIT");
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (!status.ok()) {
-      if (!sqlite3_get_autocommit(db_->handle())) (void)db_->Exec("rollback", "ROLLBACK");
-      views_.clear();  // the rolled-back picture changes: reload from the file on next use
-      std::lock_guard lock(mu_);
-      for (auto it = taken.rbegin(); it != taken.rend(); ++it) items_.push_front(std::move(*it));
-      ++stats_.failed_commits;
-      stats_.last_error = status.message();
-      committed_cv_.notify_all();
-      return false;
-    }
-    {
-      std::lock_guard lock(mu_);
-      uint64_t observations = 0;
-      for (const Queued& q : taken) {
-        queued_rows_ -= q.rows;
-        committed_seq_ = std::max(committed_seq_, q.seq);
-        if (const auto* batch = std::get_if<ObservationBatch>(&q.work)) {
-          observations += batch->rows.size();
-        } else {
-          stats_.track_rows += q.rows;
-        }
-      }
-      if (max_id > committed_id_.load()) committed_id_.store(max_id);
-      stats_.committed_observations += observations;
-      if (!taken.empty()) ++stats_.commits;
-      stats_.last_commit_ms = ms;
-    }
-    committed_cv_.notify_all();
-    space_cv_.notify_all();
-    return true;
+    return db_->Exec("begin bulk transaction", "BEGIN IMMEDIATE");
   }
 
-  Status Apply(const Queued& q, uint64_t& max_id) {
-    if (const auto* batch = std::get_if<ObservationBatch>(&q.work)) {
-      max_id = std::max(max_id, batch->max_id);
-      return ApplyObservations(*batch);
+  Status Apply(std::span<const WriterItem> items) override {
+    for (const WriterItem& item : items) {
+      if (item.kind == WriterItem::Kind::kObservations) {
+        BIAC_RETURN_IF_ERROR(ApplyObservations(item.As<ObservationBatch>()));
+      } else {
+        BIAC_RETURN_IF_ERROR(ApplyPicture(item.As<PictureBatch>()));
+      }
     }
-    return ApplyPicture(std::get<PictureBatch>(q.work));
+    return Status::Ok();
   }
+
+  // The per-transaction bookkeeping, a chunk of automatic retention when it is due, COMMIT.
+  Status Commit(uint64_t max_observation_id) override {
+    BIAC_RETURN_IF_ERROR(FinishBatch(max_observation_id));
+    if (auto_prune_) {
+      BIAC_ASSIGN_OR_RETURN(const size_t deleted, PruneChunk(*db_, auto_prune_cutoff_));
+      if (deleted == 0) auto_prune_ = false;
+    }
+    return db_->Exec("commit bulk transaction", "COMMIT");
+  }
+
+  void Abort() override {
+    if (!sqlite3_get_autocommit(db_->handle())) (void)db_->Exec("rollback", "ROLLBACK");
+    views_.clear();  // the rolled-back picture changes: reload from the file on next use
+  }
+
+  // About once a minute: automatic retention is due, one chunk per bulk transaction.
+  void Periodic() override {
+    if (options_.retention_hours <= 0) return;
+    auto_prune_cutoff_ = WallNow() - FromSeconds(options_.retention_hours * 3600.0);
+    auto_prune_ = true;
+  }
+
+  bool HasOwnWork() const override { return auto_prune_; }
 
   Status ApplyObservations(const ObservationBatch& batch) {
     BIAC_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kInsertObservation));
@@ -1234,27 +1025,14 @@ class SqliteStore final : public Store {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<SqliteDb>> readers_;  // idle reader connections
 
-  mutable std::mutex mu_;
-  std::condition_variable work_cv_;       // writer: work arrived or stop
-  std::condition_variable space_cv_;      // producers: queue below its limit
-  std::condition_variable committed_cv_;  // waiters: a commit, a task or a failure happened
-  std::deque<Queued> items_;
-  std::deque<Task*> tasks_;
-  size_t queued_rows_ = 0;
-  uint64_t enqueued_seq_ = 0;
-  uint64_t committed_seq_ = 0;
-  std::atomic<uint64_t> committed_id_{0};
-  StoreStats stats_;
-  bool stop_ = false;
-  std::thread thread_;
-
   // Writer-thread state.
   std::unordered_map<std::string, ViewState> views_;
+  // Per transaction; the views point into the taken items' arenas.
   std::unordered_map<std::string_view, uint64_t> source_counts_;
   bool auto_prune_ = false;
   Timestamp auto_prune_cutoff_;
-  Duration retry_delay_ = kFirstRetryDelay;
-  int stop_failures_ = 0;
+
+  WriterQueue queue_;  // last: stopped in the destructor, before the state above goes away
 };
 
 Status CreateOrCheckSchema(SqliteDb& db) {

@@ -10,12 +10,15 @@
 // selected track. Stale tracks (older than staleAfterS) fade. Every layer is always in the list
 // (empty when unused) so that no shader is compiled in the middle of an interaction.
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { IconLayer, LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { BitmapLayer, IconLayer, LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { DOMAINS, NO_STRING, type TrackColumns, type TrackStore } from '../live/store';
-import { SymbolAtlas, affiliationColor, sidcFor } from './symbols';
+import { affiliationColor, atlasImage, sharedAtlas, sidcFor, type SymbolAtlas } from './symbols';
+import { affiliationRank, covers, densityImage, type DensityImage } from './density';
 
 export interface TrackLayerOptions {
   selectedId: number | null; now: number; staleAfterS: number; showTrails: boolean;
+  /** Optional: the other selected tracks (a ring each, like the selected one). */
+  pickedIds?: Iterable<number>;
   showVectors: boolean; vectorSeconds: number; theme: 'light' | 'dark';
   onPick?: (id: number | null) => void;
   /** Optional: the map's zoom (dots instead of symbols below DOT_ZOOM). */
@@ -29,12 +32,18 @@ export interface TrackLayerOptions {
    * the main thread for the whole frame. false: no GPU picking; use attachTrackPicking().
    */
   gpuPicking?: boolean;
+  /**
+   * Optional, default 'decimated': how a dense view is drawn. 'decimated': at most one dot per
+   * few-pixel cell, as one bitmap (density.ts); 'dots': a dot per track (ScatterplotLayer).
+   */
+  denseMode?: 'decimated' | 'dots';
 }
 
 /** The part of a MapLibre map that attachTrackPicking uses. */
+export interface PickEvent { point: { x: number; y: number }; originalEvent?: MouseEvent }
 export interface PickMap {
-  on(type: 'click', fn: (e: { point: { x: number; y: number } }) => void): unknown;
-  off(type: 'click', fn: (e: { point: { x: number; y: number } }) => void): unknown;
+  on(type: 'click', fn: (e: PickEvent) => void): unknown;
+  off(type: 'click', fn: (e: PickEvent) => void): unknown;
   project(ll: [number, number]): { x: number; y: number };
   unproject(p: [number, number]): { lng: number; lat: number };
 }
@@ -63,11 +72,15 @@ export function pickTrack(store: TrackStore, map: PickMap, x: number, y: number,
   return best;
 }
 
-/** Calls onPick with the track clicked on the map (null: none there). Returns the detach. */
+/**
+ * Calls onPick with the track clicked on the map (null: none there), and whether the click adds
+ * to the selection (Ctrl or Cmd held). Returns the detach.
+ */
 export function attachTrackPicking(map: PickMap, store: TrackStore,
-                                   onPick: (id: number | null) => void): () => void {
-  const click = (e: { point: { x: number; y: number } }): void => {
-    onPick(pickTrack(store, map, e.point.x, e.point.y));
+                                   onPick: (id: number | null, additive: boolean) => void): () => void {
+  const click = (e: PickEvent): void => {
+    const o = e.originalEvent;
+    onPick(pickTrack(store, map, e.point.x, e.point.y), !!o && (o.ctrlKey || o.metaKey));
   };
   map.on('click', click);
   return () => { map.off('click', click); };
@@ -107,6 +120,11 @@ interface Cache {
   atlasImage: HTMLCanvasElement | null;
   iconOfKey: Int32Array;   // (domain << 16 | type) -> atlas icon, -1 before first use
   iconRgb: number[][];     // atlas icon -> its affiliation's dot colour
+  iconRank: number[];      // atlas icon -> its affiliation's rank in a dense cell
+  ranks: Uint8Array;       // per slot: iconRank of its icon
+  density: DensityImage | null;
+  densityKey: string;
+  densityData: ImageData | null;  // the BitmapLayer image
   iconOfSlot: Int32Array;
   iconDefs: Float32Array;
   sizes: Float32Array;
@@ -129,8 +147,10 @@ interface Cache {
   ids: Uint32Array;
 }
 
+// The page's one symbol atlas (symbols.ts sharedAtlas), shared with the replay's symbols.
 const atlas: { value: SymbolAtlas | null } = { value: null };
 let cache: Cache | null = null;
+let lastDecimated = false;
 
 // Empty data for the layers that are not in use at the moment: every layer type stays in the
 // list, so its shaders are compiled at start-up and not in the middle of a zoom or a click
@@ -148,6 +168,11 @@ const NO_DATA = {
     getFillColor: { value: new Uint8Array(4), size: 4 },
   },
 };
+// A transparent texel for the density layer when it is not in use (its shader still compiled).
+// (ImageData: deck.gl's createTexture takes a browser image object's own width and height.)
+let noImage: ImageData | null = null;
+const NO_IMAGE = (): ImageData => (noImage ??= new ImageData(1, 1));
+const NEAREST = { minFilter: 'nearest', magFilter: 'nearest', mipmapFilter: 'nearest' } as const;
 const NO_TRAILS = { length: 0, startIndices: new Uint32Array(0),
                     attributes: { getPath: { value: new Float32Array(0), size: 2 } } };
 
@@ -159,7 +184,9 @@ function grown<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: number
 
 function newCache(store: TrackStore): Cache {
   return { store, bufKey: '', trailKey: '', viewKey: '', inView: 0, n: -1, version: -1, atlasVersion: -1,
-           atlasImage: null, iconOfKey: new Int32Array(ICON_KEYS).fill(-1), iconRgb: [], iconOfSlot: new Int32Array(0),
+           atlasImage: null, iconOfKey: new Int32Array(ICON_KEYS).fill(-1), iconRgb: [], iconRank: [],
+           ranks: new Uint8Array(0), density: null, densityKey: '', densityData: null,
+           iconOfSlot: new Int32Array(0),
            iconDefs: new Float32Array(0), sizes: new Float32Array(0), colors: new Uint8Array(0),
            dotColors: new Uint8Array(0), targets: new Float32Array(0),
            vectorColors: new Uint8Array(0), aPositions: null, aIconDefs: null, aSizes: null,
@@ -171,7 +198,7 @@ function newCache(store: TrackStore): Cache {
 // Recomputes the per-track buffers (one pass over the store's columns, no allocation) and
 // gives a new descriptor only to the columns whose content changed.
 function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void {
-  atlas.value ??= new SymbolAtlas();
+  atlas.value ??= sharedAtlas();
   const a = atlas.value;
   const cols = store.columns(o.now);
   const n = cols.count;
@@ -183,6 +210,7 @@ function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void 
   c.sizes = grown(c.sizes, n, (k) => new Float32Array(k));
   c.colors = grown(c.colors, 4 * n, (k) => new Uint8Array(k));
   c.dotColors = grown(c.dotColors, 4 * n, (k) => new Uint8Array(k));
+  c.ranks = grown(c.ranks, n, (k) => new Uint8Array(k));
   c.targets = grown(c.targets, 3 * n, (k) => new Float32Array(k));
   c.vectorColors = grown(c.vectorColors, 4 * n, (k) => new Uint8Array(k));
   // An icon's definition is in atlas pixels and never changes once drawn: only a slot whose
@@ -199,7 +227,9 @@ function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void 
       icon = a.iconOf(sidcFor(cols.domains[s], type === NO_STRING ? undefined : strings[type]));
       c.iconOfKey[iconKey] = icon;
       c.iconRgb[icon] = affiliationColor(a.affiliations[icon]);
+      c.iconRank[icon] = affiliationRank(a.affiliations[icon]);
     }
+    c.ranks[s] = c.iconRank[icon];
     if (c.iconOfSlot[s] !== icon || iconsChanged) {
       c.iconOfSlot[s] = icon;
       c.iconDefs.set(a.defs.subarray(7 * icon, 7 * icon + 7), 7 * s);
@@ -246,12 +276,8 @@ function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void 
   // A new symbol drawn into the atlas during the pass moves no existing icon, but the atlas
   // image must be uploaded again.
   if (c.atlasVersion !== a.version || !c.atlasImage) {
-    // deck.gl uploads the atlas when the prop changes identity: hand it a copy per version.
-    const copy = document.createElement('canvas');
-    copy.width = a.canvas.width;
-    copy.height = a.canvas.height;
-    copy.getContext('2d')!.drawImage(a.canvas, 0, 0);
-    c.atlasImage = copy;
+    // deck.gl uploads the atlas when the prop changes identity: a copy per version.
+    c.atlasImage = atlasImage(a);
     c.atlasVersion = a.version;
   }
   const any = resized || moved || iconsChanged || sizesChanged || colorsChanged || dotsChanged ||
@@ -281,6 +307,13 @@ function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void 
   c.version = store.version;
 }
 
+/** What the last trackLayers drew in a dense view (for tests and the bench). */
+export function denseStats(): { decimated: boolean; cells: number; drawnTracks: number } {
+  const d = cache?.density;
+  return { decimated: lastDecimated, cells: d?.cells ?? 0,
+           drawnTracks: d?.drawnTracks ?? 0 };
+}
+
 export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
   const second = Math.floor(o.now / 1000);
   if (!cache || cache.store !== store) cache = newCache(store);
@@ -303,6 +336,21 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
   // ~30x30 pixels, and 100,000 of them overlapping are ~90 million fragments a frame for a
   // software renderer; a dot of radius 3 is ~30. Symbols when zoomed in to fewer tracks.
   const dots = (o.zoom ?? DOT_ZOOM) < DOT_ZOOM || c.inView > DENSE_TRACKS;
+  // Decimated: the dots as one bitmap over the view and a margin, rebuilt when the picture,
+  // the second (fade) or the zoom changes or the view leaves it; a pan draws the same image.
+  const decimated = dots && (o.denseMode ?? 'decimated') === 'decimated' && !!o.bounds &&
+                    o.zoom !== undefined && c.aPositions !== null;
+  lastDecimated = decimated;
+  if (decimated) {
+    const densityKey = [c.bufKey, o.zoom!.toFixed(4)].join('|');
+    if (densityKey !== c.densityKey || !c.density || !covers(c.density, o.bounds!)) {
+      c.densityKey = densityKey;
+      c.density = densityImage({ count: c.n, positions: c.aPositions!.value, colors: c.dotColors,
+                                 ranks: c.ranks }, o.bounds!, o.zoom!);
+      c.densityData = new ImageData(c.density.pixels as Uint8ClampedArray<ArrayBuffer>, c.density.width,
+                                    c.density.height);
+    }
+  }
   // In a dense view (dots) only the selected track has a trail: 2,000 trails among 50,000 dots
   // tell nothing and are ~64,000 path segments a frame to draw.
   const trailKey = o.showTrails ? [store.version, o.selectedId, boundsKey, dots].join('|') : 'off';
@@ -342,11 +390,17 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
   }) as unknown as Layer);
   layers.push(new ScatterplotLayer({
     id: 'track-dots',
-    data: (dots ? c.dotData : NO_DATA) as never,
+    data: (dots && !decimated ? c.dotData : NO_DATA) as never,
     // Radius 2-3 px from the symbol's height; no edge smoothing (a cost per fragment).
     radiusUnits: 'pixels', radiusScale: 0.08, radiusMinPixels: 0, stroked: false,
     antialiasing: false,
-    pickable: gpuPicking && dots, onClick: pick,
+    pickable: gpuPicking && dots && !decimated, onClick: pick,
+  }) as unknown as Layer);
+  layers.push(new BitmapLayer({
+    id: 'track-density',
+    image: (decimated ? c.densityData : NO_IMAGE()) as never,
+    bounds: decimated ? c.density!.bounds : [0, 0, 1e-6, 1e-6],
+    textureParameters: NEAREST, pickable: false,
   }) as unknown as Layer);
   layers.push(new IconLayer({
     id: 'track-symbols',
@@ -359,10 +413,16 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
     sizeMaxPixels: ICON_MAX_PX, billboard: true, alphaCutoff: 0.05,
     pickable: gpuPicking && !dots, onClick: pick,
   }) as unknown as Layer);
-  const sel = o.selectedId !== null ? store.get(o.selectedId) : undefined;
+  const ringed: number[][] = [];
+  const ring = (id: number): void => {
+    const t = store.get(id);
+    if (t) ringed.push([t.lon, t.lat]);
+  };
+  if (o.selectedId !== null) ring(o.selectedId);
+  for (const id of o.pickedIds ?? []) if (id !== o.selectedId) ring(id);
   layers.push(new ScatterplotLayer({
     id: 'track-selected',
-    data: sel ? [[sel.lon, sel.lat]] : [],
+    data: ringed,
     getPosition: (d: number[]) => [d[0], d[1]],
     radiusUnits: 'pixels', getRadius: 16, stroked: true, filled: false,
     getLineColor: o.theme === 'dark' ? [255, 255, 0, 255] : [200, 0, 160, 255],

@@ -19,6 +19,7 @@ export const SHORTCUTS: [string, string, (app: App) => void][] = [
   ['o', 'Draw a circle area of interest', (a) => a.setTool('circle')],
   ['r', 'Range rings (around the selected track, or click a centre)', (a) => a.toggleRings()],
   ['e', 'Export the tracks in view (format chosen beside the button)', (a) => void a.exportView()],
+  ['x', 'Export the selected tracks (same format)', (a) => void a.exportSelection()],
   ['t', 'Light / dark theme', (a) => a.setTheme(a.view.theme === 'dark' ? 'light' : 'dark')],
   [' ', 'Replay: play / pause', (a) => a.togglePlay()],
   ['Home', 'Return to live', (a) => a.goLive()],
@@ -31,6 +32,8 @@ export const SHORTCUTS: [string, string, (app: App) => void][] = [
 ];
 
 const MAP_KEYS: [string, string][] = [
+  ['Ctrl + click', 'Add / remove a track to the selection (map or table; Cmd on a Mac)'],
+  ['Shift + click', 'Table: select the rows from the last one clicked'],
   ['+ / −', 'Zoom in / out (map focused)'],
   ['Arrows', 'Pan (map focused)'],
   ['Shift + drag', 'Zoom to a box'],

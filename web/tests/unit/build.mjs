@@ -12,6 +12,8 @@ const ENTRIES = {
   geo: 'web/src/geo.ts',
   symbols: 'web/src/map/symbols.ts',
   exportQuery: 'web/src/ui/export.ts',
+  tableOrder: 'web/src/ui/table-order.ts',
+  density: 'web/src/map/density.ts',
 };
 
 async function buildAll() {
@@ -35,5 +37,5 @@ async function buildAll() {
   }
 }
 
-/** The built modules: { labels, geo, symbols, exportQuery }. */
+/** The built modules: { labels, geo, symbols, exportQuery, tableOrder, density }. */
 export const modules = await buildAll();

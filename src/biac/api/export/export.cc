@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "biac/base/number_format.h"
+#include "biac/base/xml.h"
 #include "biac/labels/label.h"
 #include "biac/model/picture_json.h"
 
@@ -26,7 +27,6 @@ constexpr double kFullCircleDeg = 360.0;
 constexpr double kCotUnknown = 9999999.0;
 constexpr std::string_view kCotHowFused = "m-f";  // CoT how: machine, fused
 constexpr std::string_view kUnlabelledAccess = "UNLABELLED";
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 // Timestamp::ToIso8601 is "YYYY-MM-DDThh:mm:ss.nnnnnnnnnZ"; CoT producers (ATAK, TAK
 // Server) write milliseconds, so CoT times keep the first 23 characters.
 constexpr size_t kIsoMillisecondsLength = 23;
@@ -38,89 +38,17 @@ constexpr std::string_view kFormulaStarts = "=+-@\t\r";
 
 // ---- Text ------------------------------------------------------------------------------
 
-// Decodes one UTF-8 sequence (RFC 3629 §3: no overlong forms, no surrogates, at most
-// U+10FFFF) at text[i]; returns its length, or 0 when the bytes there are not valid UTF-8.
-size_t Utf8Sequence(std::string_view text, size_t i, uint32_t& code_point) {
-  auto byte = [&](size_t k) { return static_cast<uint8_t>(text[k]); };
-  const uint8_t lead = byte(i);
-  size_t length = 0;
-  uint32_t min = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, code_point = lead & 0x1F, min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, code_point = lead & 0x0F, min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, code_point = lead & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-  }
-  if (code_point < min || code_point > 0x10FFFF) return 0;
-  if (code_point >= 0xD800 && code_point <= 0xDFFF) return 0;
-  return length;
-}
-
-// XML 1.0 (Fifth Edition) §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
-// [#x10000-#x10FFFF].
-bool IsXmlChar(uint32_t c) {
-  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-enum class XmlContext { kText, kAttribute };
-
-// Character data (§2.4: & and < escaped, > too for "]]>") or a double-quoted attribute value
-// (§3.3.3: tab, LF and CR as references so attribute-value normalisation keeps them).
-void AppendXml(std::string& out, std::string_view text, XmlContext context) {
-  for (size_t i = 0; i < text.size();) {
-    uint32_t c = 0;
-    size_t n = Utf8Sequence(text, i, c);
-    if (n == 0 || !IsXmlChar(c)) {
-      out += kReplacement;
-      i += n == 0 ? 1 : n;
-      continue;
-    }
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += context == XmlContext::kAttribute ? "&quot;" : "\"";
-        break;
-      case '\t':
-      case '\n':
-      case '\r':
-        if (context == XmlContext::kAttribute) {
-          out += "&#" + std::to_string(c) + ";";
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-        break;
-      default:
-        out.append(text.substr(i, n));
-    }
-    i += n;
-  }
+// Character data or a double-quoted attribute value, well-formed XML 1.0: what XML cannot
+// carry becomes U+FFFD (base/xml.h).
+void AppendXml(std::string& out, std::string_view text, XmlPlace place) {
+  AppendXmlEscaped(out, text, place, XmlNonCharacters::kReplace);
 }
 
 void AppendAttribute(std::string& out, std::string_view name, std::string_view value) {
   out += ' ';
   out += name;
   out += "=\"";
-  AppendXml(out, value, XmlContext::kAttribute);
+  AppendXml(out, value, XmlPlace::kAttribute);
   out += '"';
 }
 
@@ -140,7 +68,7 @@ std::string ValidUtf8(std::string_view text) {
     uint32_t c = 0;
     size_t n = Utf8Sequence(text, i, c);
     if (n == 0) {
-      out += kReplacement;
+      out += kUtf8Replacement;
       ++i;
     } else {
       out.append(text.substr(i, n));
@@ -307,7 +235,7 @@ void AppendKmlData(std::string& out, std::string_view name, std::string_view val
   out += "<Data";
   AppendAttribute(out, "name", name);
   out += "><value>";
-  AppendXml(out, value, XmlContext::kText);
+  AppendXml(out, value, XmlPlace::kText);
   out += "</value></Data>";
 }
 
@@ -315,7 +243,7 @@ std::string Kml(const model::Picture& picture, const ExportContext& context) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><name>";
-  AppendXml(out, "biac " + context.node_name + " " + picture.time.ToIso8601(), XmlContext::kText);
+  AppendXml(out, "biac " + context.node_name + " " + picture.time.ToIso8601(), XmlPlace::kText);
   out += "</name>\n";
   for (const FusedTrack& t : picture.tracks) {
     const std::string label = labels::Render(t.label);
@@ -324,9 +252,9 @@ std::string Kml(const model::Picture& picture, const ExportContext& context) {
     out += "<Placemark";
     AppendAttribute(out, "id", "track-" + std::to_string(t.id));
     out += "><name>";
-    AppendXml(out, Callsign(t, context), XmlContext::kText);
+    AppendXml(out, Callsign(t, context), XmlPlace::kText);
     out += "</name><description>";
-    AppendXml(out, label, XmlContext::kText);
+    AppendXml(out, label, XmlPlace::kText);
     out += "</description><TimeStamp><when>" + t.time.ToIso8601() + "</when></TimeStamp>";
     out += "<ExtendedData>";
     AppendKmlData(out, "label", label);
@@ -522,7 +450,7 @@ std::string TrackToCotEvent(const FusedTrack& t, const ExportContext& context) {
   out += "/><contact";
   AppendAttribute(out, "callsign", Callsign(t, context));
   out += "/><remarks>";
-  AppendXml(out, labels::Render(t.label), XmlContext::kText);
+  AppendXml(out, labels::Render(t.label), XmlPlace::kText);
   out += "</remarks></detail></event>";
   return out;
 }

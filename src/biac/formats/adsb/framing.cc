@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "biac/base/bits.h"
+#include "biac/base/civil.h"
 #include "biac/formats/common/hex.h"
 
 namespace biac::formats::adsb {
@@ -236,16 +237,6 @@ constexpr size_t kOnGround = 22;
 constexpr size_t kFieldCount = 22;
 constexpr size_t kMinFields = 10;  // AIR and CLK lines stop after the logged time
 }  // namespace sbs
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 // "2024/06/01" and "12:34:56.789" to Unix seconds; nullopt if either is malformed.
 std::optional<double> SbsTime(std::string_view date, std::string_view time) {

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "biac/base/civil.h"
+
 namespace biac::formats::cot {
 namespace {
 
@@ -11,36 +13,6 @@ constexpr int kMaxYear = 2199;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;
 constexpr int kMaxFractionDigits = 9;
-
-// Days from 1970-01-01 to the civil date (proleptic Gregorian); H. Hinnant's
-// days_from_civil algorithm ("chrono-Compatible Low-Level Date Algorithms").
-constexpr int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-struct CivilDate {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-constexpr CivilDate CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2 ? 1 : 0), m, d};
-}
 
 constexpr bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -144,7 +116,7 @@ void AppendIso8601(Timestamp time, std::string& out) {
     second_of_day += kSecondsPerDay;
     --days;
   }
-  const CivilDate date = CivilFromDays(days);
+  const CivilDay date = CivilFromDays(days);
   char buf[40];
   int n = 0;
   auto put = [&](int64_t v, int width) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 
+#include "biac/base/xml.h"
 #include "biac/formats/cot/iso8601.h"
 
 namespace biac::formats::cot {
@@ -68,40 +69,12 @@ std::string ShortestDecimal(double value) {
 
 // --- writing ---
 
+// Every byte of the event's text comes back through DecodeXml (a round trip of any decoded
+// event, protobuf ones included), so bytes pass through; C0 controls as references, as
+// pugixml writes them (base/xml.h).
 void AppendEscaped(std::string_view text, bool attribute, std::string& out) {
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        if (attribute) {
-          out += "&quot;";
-        } else {
-          out += c;
-        }
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          // Character reference, two decimal digits as pugixml writes them, so that line
-          // breaks and tabs survive attribute-value normalisation, and text made only of
-          // white space is not dropped as layout.
-          const auto code = static_cast<unsigned>(static_cast<unsigned char>(c));
-          out += "&#";
-          out += static_cast<char>('0' + code / 10);
-          out += static_cast<char>('0' + code % 10);
-          out += ';';
-        } else {
-          out += c;
-        }
-    }
-  }
+  AppendXmlEscaped(out, text, attribute ? XmlPlace::kAttribute : XmlPlace::kText,
+                   XmlNonCharacters::kPassThrough);
 }
 
 void AppendAttribute(std::string_view name, std::string_view value, std::string& out) {

@@ -86,6 +86,31 @@ Status ObservationOptions::Validate() const {
   return Status::Ok();
 }
 
+model::Domain TargetClassificationDomain(uint8_t classification) {
+  // AEDP-7 D32.10: codes 0-127 are live targets and 128-255 the same classes simulated
+  // (129 tracked vehicle, simulated; ...); 143 (tagging device) has no live twin, and its
+  // live counterpart 15 is reserved.
+  constexpr uint8_t kLiveClassMask = 0x7F;
+  constexpr uint8_t kTrackedVehicle = 1, kWheeledVehicle = 2, kRotaryWing = 3, kFixedWing = 4,
+                    kMaritime = 6, kVehicle = 10, kLargeMultipleReturnLand = 12,
+                    kLargeMultipleReturnMaritime = 13;
+  switch (classification & kLiveClassMask) {
+    case kTrackedVehicle:
+    case kWheeledVehicle:
+    case kVehicle:
+    case kLargeMultipleReturnLand:
+      return model::Domain::kLand;
+    case kRotaryWing:
+    case kFixedWing:
+      return model::Domain::kAir;
+    case kMaritime:
+    case kLargeMultipleReturnMaritime:
+      return model::Domain::kSea;
+    default:
+      return model::Domain::kUnknown;
+  }
+}
+
 Status AppendObservations(const DwellContext& context, const DwellSegment& dwell,
                           const ObservationOptions& options, std::vector<model::Observation>& out) {
   BIAC_RETURN_IF_ERROR(options.Validate());
@@ -166,8 +191,9 @@ Status AppendObservations(const DwellContext& context, const DwellSegment& dwell
     }
     o.sensor_relative = relative;
     if (dwell.Has(TargetField::kClassification)) {
-      o.identity.category = std::string(
-          TargetClassificationName(static_cast<uint8_t>(report.Raw(TargetField::kClassification))));
+      const auto classification = static_cast<uint8_t>(report.Raw(TargetField::kClassification));
+      o.identity.category = std::string(TargetClassificationName(classification));
+      o.domain = TargetClassificationDomain(classification);
     }
     o.label = options.source.label;
     made.push_back(std::move(o));

@@ -29,6 +29,7 @@
 #include "biac/formats/common/source.h"
 #include "biac/formats/gmti/segments.h"
 #include "biac/model/observation.h"
+#include "biac/model/picture.h"
 
 namespace biac::formats::gmti {
 
@@ -61,6 +62,14 @@ struct DwellContext {
   const MissionSegment* mission = nullptr;    // reference date
   const JobDefinitionSegment* job = nullptr;  // nominal accuracies J21-J23
 };
+
+// The domain a D32.10 target classification names (STANAG 4607 Ed. 3 / AEDP-7 target
+// classification table; names in segments.h): tracked, wheeled and other vehicles and large
+// multiple returns over land are kLand; rotary- and fixed-wing aircraft kAir; maritime targets
+// and large multiple returns over water kSea; the simulated classes (live + 128) as their
+// live ones. Everything else - no information, stationary rotator, beacon, amphibious, person,
+// animal, tagging device, other, unknown, reserved codes - is kUnknown: the class does not say.
+model::Domain TargetClassificationDomain(uint8_t classification);
 
 // Appends one observation per target report. Fails (appending nothing) when no reference date
 // is known, when a report has no position, or when the options are invalid.

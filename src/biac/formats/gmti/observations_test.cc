@@ -75,6 +75,7 @@ TEST_F(GmtiObservations, DeltaPositionReportsWithTheirOwnUncertainty) {
   EXPECT_EQ(o.source, "gmti-test");
   EXPECT_EQ(o.sensor, "BIAC-SIM01");
   EXPECT_EQ(o.identity.category, "wheeled_vehicle_live");
+  EXPECT_EQ(o.domain, model::Domain::kLand);
   // Hand-computed in hand_assembled_vectors.json: centre + delta x scale factor.
   EXPECT_DOUBLE_EQ(o.position.latitude_deg, 22.774658203125);
   EXPECT_DOUBLE_EQ(o.position.longitude_deg, 133.9013671875);
@@ -105,6 +106,38 @@ TEST_F(GmtiObservations, DeltaPositionReportsWithTheirOwnUncertainty) {
   EXPECT_DOUBLE_EQ(out[1].position.latitude_deg, 22.49725341796875);
   EXPECT_DOUBLE_EQ(out[1].position.longitude_deg, 135.0);
   EXPECT_EQ(out[1].identity.category, "unknown_simulated");
+  EXPECT_EQ(out[1].domain, model::Domain::kUnknown);
+}
+
+TEST_F(GmtiObservations, TheClassificationNamesTheDomainOnlyWhenItSaysIt) {
+  // The hand-assembled dwell's reports: D32.10 = 2 (wheeled vehicle, live) and 255 (unknown,
+  // simulated).
+  ASSERT_EQ(delta_dwell_.reports.size(), 2u);
+  EXPECT_EQ(TargetClassificationDomain(static_cast<uint8_t>(
+                delta_dwell_.reports[0].Raw(TargetField::kClassification))),
+            model::Domain::kLand);
+  EXPECT_EQ(TargetClassificationDomain(static_cast<uint8_t>(
+                delta_dwell_.reports[1].Raw(TargetField::kClassification))),
+            model::Domain::kUnknown);
+  // Every code against its name in the D32.10 table (segments.cc): the name says the medium or
+  // the domain stays unknown.
+  for (int code = 0; code <= 255; ++code) {
+    const std::string name(TargetClassificationName(static_cast<uint8_t>(code)));
+    model::Domain expected = model::Domain::kUnknown;
+    if (name.find("vehicle") != std::string::npos || name.ends_with("_land")) {
+      expected = model::Domain::kLand;
+    } else if (name.find("aircraft") != std::string::npos) {
+      expected = model::Domain::kAir;
+    } else if (name.find("maritime") != std::string::npos) {
+      expected = model::Domain::kSea;
+    }
+    EXPECT_EQ(TargetClassificationDomain(static_cast<uint8_t>(code)), expected)
+        << code << " " << name;
+  }
+  EXPECT_EQ(TargetClassificationDomain(129), model::Domain::kLand);     // tracked, simulated
+  EXPECT_EQ(TargetClassificationDomain(8), model::Domain::kUnknown);    // amphibious
+  EXPECT_EQ(TargetClassificationDomain(9), model::Domain::kUnknown);    // person
+  EXPECT_EQ(TargetClassificationDomain(143), model::Domain::kUnknown);  // tagging device
 }
 
 TEST_F(GmtiObservations, JobDefinitionThenDefaultsWhenTheReportHasNoUncertainty) {

@@ -4,7 +4,9 @@
 // value of each pack decoder directly. Properties: no crash or out-of-bounds read; every item
 // lies inside its packet; a decoded packet decodes the same way again from a copy of its own
 // bytes; a pack error names an offset inside the value; the MIIS text form ends with the check
-// value of the text before it; BER lengths and tags read back what was written.
+// value of the text before it; BER lengths and tags read back what was written; the
+// incremental TS demultiplexer fed packet by packet gives the same units and problems as the
+// whole-stream reader (on the bytes cut to whole packets, each starting with the sync byte).
 
 #include "biac/formats/klv/klv.h"
 
@@ -14,6 +16,7 @@
 #include <cstdlib>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -59,6 +62,50 @@ void DecodeStream(std::span<const uint8_t> bytes, klv::UasPacket& packet, klv::U
     Check(again.item_count == packet.item_count);
     Check(again.checksum == packet.checksum);
     pos += packet.bytes.size();
+  }
+}
+
+// The incremental demultiplexer (ts_demux.h) against the whole-stream reader.
+class Collected final : public klv::TsKlvSink {
+ public:
+  void OnUnit(uint16_t pid, size_t offset, std::span<const uint8_t> bytes) override {
+    units.push_back({pid, offset, {bytes.begin(), bytes.end()}});
+  }
+  void OnProblem(size_t offset, std::string_view reason) override {
+    problems.push_back({offset, std::string(reason)});
+  }
+  std::vector<klv::TsKlvUnit> units;
+  std::vector<klv::TsProblem> problems;
+};
+
+void CheckIncrementalDemuxer(std::span<const uint8_t> bytes) {
+  std::vector<uint8_t> aligned(bytes.begin(),
+                               bytes.begin() + static_cast<std::ptrdiff_t>(
+                                                   bytes.size() / klv::kTsPacketSize *
+                                                   klv::kTsPacketSize));
+  for (size_t at = 0; at < aligned.size(); at += klv::kTsPacketSize) {
+    aligned[at] = klv::kTsSyncByte;
+  }
+  klv::TsKlvDemuxer demuxer;
+  Collected sink;
+  for (size_t at = 0; at < aligned.size(); at += klv::kTsPacketSize) {
+    demuxer.Feed(std::span(aligned).subspan(at, klv::kTsPacketSize), at, sink);
+  }
+  demuxer.Finish(sink);
+  const klv::TsKlvResult whole = klv::ExtractKlvFromTs(aligned);
+  Check(whole.packets == aligned.size() / klv::kTsPacketSize);
+  Check(demuxer.KlvPids() == whole.klv_pids);
+  Check(sink.units.size() == whole.units.size());
+  for (size_t i = 0; i < sink.units.size(); ++i) {
+    Check(sink.units[i].pid == whole.units[i].pid);
+    Check(sink.units[i].offset == whole.units[i].offset);
+    Check(sink.units[i].bytes == whole.units[i].bytes);
+    Check(sink.units[i].offset < aligned.size());
+  }
+  Check(sink.problems.size() == whole.problems.size());
+  for (size_t i = 0; i < sink.problems.size(); ++i) {
+    Check(sink.problems[i].offset == whole.problems[i].offset);
+    Check(sink.problems[i].reason == whole.problems[i].reason);
   }
 }
 
@@ -133,6 +180,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   DecodeStream(bytes, *packet, *again);
   const klv::TsKlvResult ts = klv::ExtractKlvFromTs(bytes);
   for (const klv::TsKlvUnit& unit : ts.units) DecodeStream(unit.bytes, *packet, *again);
+  CheckIncrementalDemuxer(bytes);
   DecodePacks(bytes);
 
   // BER round trips on the first bytes.

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "biac/base/civil.h"
 #include "biac/base/time.h"
 #include "biac/formats/common/hex.h"
 #include "biac/formats/klv/st0601_json.h"
@@ -30,16 +31,6 @@ namespace {
 std::vector<uint8_t> ReadFile(const char* path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // Microseconds since 1970 of klvdata's "2009-01-12 22:08:22+00:00" or

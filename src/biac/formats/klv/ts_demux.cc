@@ -1,9 +1,11 @@
 #include "biac/formats/klv/ts_demux.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <map>
-#include <set>
 
 #include "biac/base/bits.h"
 
@@ -19,10 +21,11 @@ constexpr BitField kContinuityCounter{"continuity_counter", 28, 4};
 constexpr size_t kTsHeaderSize = 4;
 constexpr uint64_t kHasAdaptationField = 0x2;
 constexpr uint64_t kHasPayload = 0x1;
-constexpr unsigned kContinuityModulo = 16;
+constexpr int kContinuityModulo = 16;
+constexpr size_t kPidCount = 8192;  // 13-bit PIDs
 
 // Table 2-30 (PAT) and 2-33 (PMT): the section header; section_length counts the bytes after
-// it, CRC included.
+// it, CRC included, and is at most 1021 (2.4.4.11).
 constexpr uint16_t kPatPid = 0x0000;
 constexpr uint16_t kNullPid = 0x1FFF;
 constexpr uint8_t kPatTableId = 0x00;
@@ -30,6 +33,7 @@ constexpr uint8_t kPmtTableId = 0x02;
 constexpr BitField kSectionLength{"section_length", 12, 12};
 constexpr size_t kSectionHeaderSize = 3;
 constexpr size_t kSectionCrcSize = 4;
+constexpr size_t kMaxSectionLength = 1021;
 constexpr size_t kPatFixedSize = 8;  // through last_section_number
 constexpr size_t kPatEntrySize = 4;
 constexpr BitField kPatProgramNumber{"program_number", 0, 16};
@@ -46,10 +50,13 @@ constexpr uint8_t kStreamTypePrivateData = 0x06;
 constexpr uint8_t kStreamTypeMetadataPes = 0x15;
 constexpr std::array<uint8_t, 4> kKlvaIdentifier = {'K', 'L', 'V', 'A'};
 
-// Table 2-21: PES packet.
+// Table 2-21: PES packet. PES_packet_length is 16 bits, so a bounded PES is at most
+// 6 + 65535 bytes; an unbounded one (length 0) is cut at the same size.
 constexpr std::array<uint8_t, 3> kPesStartCode = {0x00, 0x00, 0x01};
 constexpr size_t kPesFixedHeader = 6;     // start code, stream_id, PES_packet_length
+constexpr size_t kPesLengthAt = 4;        // PES_packet_length, 16 bits
 constexpr size_t kPesOptionalHeader = 3;  // two flag bytes, PES_header_data_length
+constexpr size_t kMaxPesSize = kPesFixedHeader + 65535;
 constexpr uint8_t kStreamIdMetadata = 0xFC;
 constexpr uint8_t kStreamIdPadding = 0xBE;
 constexpr uint8_t kStreamIdPrivate2 = 0xBF;
@@ -57,89 +64,72 @@ constexpr uint8_t kStreamIdPrivate2 = 0xBF;
 constexpr size_t kAuCellHeaderSize = 5;
 constexpr BitField kAuCellDataLength{"AU_cell_data_length", 24, 16};
 
-struct PidState {
-  std::vector<uint8_t> buffer;
-  size_t start_offset = 0;
-  int last_counter = -1;
-  bool assembling = false;
-};
-
 bool ContainsKlva(std::span<const uint8_t> descriptors) {
   return std::search(descriptors.begin(), descriptors.end(), kKlvaIdentifier.begin(),
                      kKlvaIdentifier.end()) != descriptors.end();
 }
 
-class Demuxer {
- public:
-  explicit Demuxer(std::span<const uint8_t> stream) : stream_(stream) {}
+// A section or PES packet being reassembled on one PID.
+struct Assembly {
+  std::vector<uint8_t> buffer;
+  size_t start_offset = 0;  // of the TS packet that started it
+  int last_counter = -1;
+  bool assembling = false;
+};
 
-  TsKlvResult Run() {
-    size_t pos = FindSync(0);
-    if (pos != 0 && pos < stream_.size()) Problem(0, "no sync byte; skipped to the first packet");
-    while (pos + kTsPacketSize <= stream_.size()) {
-      if (stream_[pos] != kTsSyncByte) {
-        const size_t next = FindSync(pos + 1);
-        Problem(pos, "lost sync; resynchronised at byte " + std::to_string(next));
-        pos = next;
-        continue;
-      }
-      Packet(pos, stream_.subspan(pos, kTsPacketSize));
-      ++result_.packets;
-      pos += kTsPacketSize;
+}  // namespace
+
+struct TsKlvDemuxer::State {
+  void Feed(std::span<const uint8_t> packet, size_t offset, TsKlvSink& sink) {
+    if (packet.size() != kTsPacketSize) {
+      sink.OnProblem(offset, fmt::format("{} bytes: not a {}-byte transport packet",
+                                         packet.size(), kTsPacketSize));
+      return;
     }
-    if (pos < stream_.size()) {
-      Problem(pos,
-              "truncated transport packet (" + std::to_string(stream_.size() - pos) + " bytes)");
+    if (packet[0] != kTsSyncByte) {
+      sink.OnProblem(offset, fmt::format("sync byte 0x{:02X}, expected 0x{:02X}", packet[0],
+                                         kTsSyncByte));
+      return;
     }
-    for (auto& [pid, state] : pes_) FlushPes(pid, state);
-    result_.klv_pids.assign(klv_pids_.begin(), klv_pids_.end());
-    return std::move(result_);
-  }
-
- private:
-  // The next offset at or after `from` holding a sync byte followed by another one a packet
-  // later (or the end of the stream).
-  size_t FindSync(size_t from) const {
-    for (size_t i = from; i < stream_.size(); ++i) {
-      if (stream_[i] != kTsSyncByte) continue;
-      if (i + kTsPacketSize >= stream_.size() || stream_[i + kTsPacketSize] == kTsSyncByte) {
-        return i;
-      }
-    }
-    return stream_.size();
-  }
-
-  void Problem(size_t offset, std::string reason) {
-    result_.problems.push_back({offset, std::move(reason)});
-  }
-
-  void Packet(size_t offset, std::span<const uint8_t> packet) {
     if (Read(packet, kTransportErrorIndicator) != 0) {
-      Problem(offset, "transport_error_indicator set; packet dropped");
+      sink.OnProblem(offset, "transport_error_indicator set; packet dropped");
       return;
     }
     const auto pid = static_cast<uint16_t>(Read(packet, kPid));
     if (pid == kNullPid) return;
     const bool unit_start = Read(packet, kPayloadUnitStart) != 0;
-    const uint64_t afc = Read(packet, kAdaptationFieldControl);
+    const uint64_t control = Read(packet, kAdaptationFieldControl);
     const auto counter = static_cast<int>(Read(packet, kContinuityCounter));
     size_t payload = kTsHeaderSize;
-    if (afc & kHasAdaptationField) payload += 1u + packet[kTsHeaderSize];
-    if ((afc & kHasPayload) == 0 || payload >= packet.size()) return;
+    if ((control & kHasAdaptationField) != 0) payload += 1u + packet[kTsHeaderSize];
+    if ((control & kHasPayload) == 0) return;
+    if (payload >= packet.size()) {
+      sink.OnProblem(offset, fmt::format("PID {}: adaptation_field_length {} leaves no payload",
+                                         pid, packet[kTsHeaderSize]));
+      return;
+    }
     const std::span<const uint8_t> data = packet.subspan(payload);
-    if (pid == kPatPid || pmt_pids_.count(pid) != 0) {
-      Section(pid, offset, unit_start, data);
-    } else if (klv_pids_.count(pid) != 0) {
-      Pes(pid, offset, unit_start, counter, data);
+    if (pid == kPatPid || pmt_pids.test(pid)) {
+      Section(pid, offset, unit_start, data, sink);
+    } else if (klv_pids.test(pid)) {
+      Pes(pid, offset, unit_start, counter, data, sink);
     }
   }
 
-  void Section(uint16_t pid, size_t offset, bool unit_start, std::span<const uint8_t> data) {
-    PidState& state = sections_[pid];
+  void Finish(TsKlvSink& sink) {
+    for (auto& [pid, state] : pes) {
+      if (state.assembling) FlushPes(pid, state, sink);
+    }
+  }
+
+  void Section(uint16_t pid, size_t offset, bool unit_start, std::span<const uint8_t> data,
+               TsKlvSink& sink) {
+    Assembly& state = sections[pid];
     if (unit_start) {
       const size_t pointer = data[0];
       if (1 + pointer > data.size()) {
-        Problem(offset, "PID " + std::to_string(pid) + ": pointer_field past the packet");
+        sink.OnProblem(offset,
+                       fmt::format("PID {}: pointer_field {} runs past the packet", pid, pointer));
         state.assembling = false;
         return;
       }
@@ -150,12 +140,20 @@ class Demuxer {
       state.buffer.insert(state.buffer.end(), data.begin(), data.end());
     }
     if (!state.assembling || state.buffer.size() < kSectionHeaderSize) return;
-    const size_t total = kSectionHeaderSize + Read(state.buffer, kSectionLength);
+    const size_t length = Read(state.buffer, kSectionLength);
+    if (length > kMaxSectionLength) {
+      sink.OnProblem(state.start_offset,
+                     fmt::format("PID {}: section_length {} above {}", pid, length,
+                                 kMaxSectionLength));
+      state.assembling = false;
+      return;
+    }
+    const size_t total = kSectionHeaderSize + length;
     if (state.buffer.size() < total) return;
     state.assembling = false;
     const std::span<const uint8_t> section(state.buffer.data(), total);
     if (total < kSectionHeaderSize + kSectionCrcSize || Mpeg2Crc32(section) != 0) {
-      Problem(state.start_offset, "PID " + std::to_string(pid) + ": section CRC-32 mismatch");
+      sink.OnProblem(state.start_offset, fmt::format("PID {}: section CRC-32 mismatch", pid));
       return;
     }
     if (pid == kPatPid && section[0] == kPatTableId) {
@@ -170,7 +168,7 @@ class Demuxer {
     for (size_t i = kPatFixedSize; i + kPatEntrySize <= end; i += kPatEntrySize) {
       const std::span<const uint8_t> entry = section.subspan(i, kPatEntrySize);
       if (Read(entry, kPatProgramNumber) == 0) continue;  // the network PID
-      pmt_pids_.insert(static_cast<uint16_t>(Read(entry, kPatPid13)));
+      pmt_pids.set(static_cast<uint16_t>(Read(entry, kPatPid13)));
     }
   }
 
@@ -190,105 +188,185 @@ class Demuxer {
       const bool klva = ContainsKlva(descriptors);
       if ((type == kStreamTypeMetadataPes && (klva || descriptors.empty())) ||
           (type == kStreamTypePrivateData && klva)) {
-        klv_pids_.insert(pid);
+        klv_pids.set(pid);
       }
     }
   }
 
   void Pes(uint16_t pid, size_t offset, bool unit_start, int counter,
-           std::span<const uint8_t> data) {
-    PidState& state = pes_[pid];
+           std::span<const uint8_t> data, TsKlvSink& sink) {
+    Assembly& state = pes[pid];
     if (state.last_counter >= 0 && !unit_start) {
-      const int expected = (state.last_counter + 1) % static_cast<int>(kContinuityModulo);
+      const int expected = (state.last_counter + 1) % kContinuityModulo;
       if (counter == state.last_counter) return;  // a duplicate packet (2.4.3.3)
       if (counter != expected && state.assembling) {
-        Problem(offset, "PID " + std::to_string(pid) + ": continuity counter " +
-                            std::to_string(counter) + ", expected " + std::to_string(expected) +
-                            "; PES dropped");
+        sink.OnProblem(offset, fmt::format("PID {}: continuity counter {}, expected {}; PES "
+                                           "dropped",
+                                           pid, counter, expected));
         state.assembling = false;
         state.buffer.clear();
       }
     }
     state.last_counter = counter;
     if (unit_start) {
-      FlushPes(pid, state);
+      if (state.assembling) FlushPes(pid, state, sink);  // an unbounded PES ends here
       state.buffer.assign(data.begin(), data.end());
       state.start_offset = offset;
       state.assembling = true;
     } else if (state.assembling) {
+      if (state.buffer.size() + data.size() > kMaxPesSize) {
+        sink.OnProblem(state.start_offset,
+                       fmt::format("PID {}: PES longer than {} bytes dropped", pid, kMaxPesSize));
+        state.assembling = false;
+        state.buffer.clear();
+        return;
+      }
       state.buffer.insert(state.buffer.end(), data.begin(), data.end());
     }
     // A PES packet with a PES_packet_length is complete as soon as its bytes are in; emit it
     // then rather than at the next unit start, so units keep the stream's order.
     if (state.assembling && state.buffer.size() >= kPesFixedHeader) {
-      const size_t declared = LoadBigEndian(state.buffer.data() + 4, 2);
+      const size_t declared = LoadBigEndian(state.buffer.data() + kPesLengthAt, 2);
       if (declared != 0 && state.buffer.size() >= kPesFixedHeader + declared) {
-        FlushPes(pid, state);
+        FlushPes(pid, state, sink);
       }
     }
   }
 
-  void FlushPes(uint16_t pid, PidState& state) {
-    if (!state.assembling) return;
+  void FlushPes(uint16_t pid, Assembly& state, TsKlvSink& sink) {
     state.assembling = false;
-    std::span<const uint8_t> pes(state.buffer);
-    const std::string where = "PID " + std::to_string(pid) + ": ";
-    if (pes.size() < kPesFixedHeader ||
-        !std::equal(kPesStartCode.begin(), kPesStartCode.end(), pes.begin())) {
-      Problem(state.start_offset, where + "PES packet without a start code");
+    std::span<const uint8_t> packet(state.buffer);
+    const size_t at = state.start_offset;
+    if (packet.size() < kPesFixedHeader ||
+        !std::equal(kPesStartCode.begin(), kPesStartCode.end(), packet.begin())) {
+      sink.OnProblem(at, fmt::format("PID {}: PES packet without a start code", pid));
       return;
     }
-    const uint8_t stream_id = pes[3];
-    const size_t declared = LoadBigEndian(pes.data() + 4, 2);
+    const uint8_t stream_id = packet[3];
+    const size_t declared = LoadBigEndian(packet.data() + kPesLengthAt, 2);
     if (declared != 0) {
-      if (kPesFixedHeader + declared > pes.size()) {
-        Problem(state.start_offset, where + "PES packet truncated");
+      if (packet.size() < kPesFixedHeader + declared) {
+        sink.OnProblem(at, fmt::format("PID {}: PES packet truncated ({} of {} bytes)", pid,
+                                       packet.size(), kPesFixedHeader + declared));
         return;
       }
-      pes = pes.first(kPesFixedHeader + declared);
+      packet = packet.first(kPesFixedHeader + declared);
     }
     size_t header = kPesFixedHeader;
     if (stream_id != kStreamIdPadding && stream_id != kStreamIdPrivate2) {
-      if (pes.size() < kPesFixedHeader + kPesOptionalHeader) {
-        Problem(state.start_offset, where + "PES header truncated");
+      if (packet.size() < kPesFixedHeader + kPesOptionalHeader) {
+        sink.OnProblem(at, fmt::format("PID {}: PES header truncated", pid));
         return;
       }
-      header += kPesOptionalHeader + pes[kPesFixedHeader + 2];
-      if (header > pes.size()) {
-        Problem(state.start_offset, where + "PES header longer than the packet");
+      header += kPesOptionalHeader + packet[kPesFixedHeader + 2];
+      if (header > packet.size()) {
+        sink.OnProblem(at, fmt::format("PID {}: PES header longer than the packet", pid));
         return;
       }
     }
-    std::span<const uint8_t> payload = pes.subspan(header);
+    std::span<const uint8_t> payload = packet.subspan(header);
     if (stream_id != kStreamIdMetadata) {
-      result_.units.push_back({pid, state.start_offset, {payload.begin(), payload.end()}});
+      sink.OnUnit(pid, at, payload);
       return;
     }
     while (!payload.empty()) {
       if (payload.size() < kAuCellHeaderSize) {
-        Problem(state.start_offset, where + "metadata AU cell header truncated");
+        sink.OnProblem(at, fmt::format("PID {}: metadata AU cell header truncated", pid));
         return;
       }
       const size_t length = Read(payload, kAuCellDataLength);
       if (kAuCellHeaderSize + length > payload.size()) {
-        Problem(state.start_offset, where + "metadata AU cell longer than the PES packet");
+        sink.OnProblem(at,
+                       fmt::format("PID {}: metadata AU cell longer than the PES packet", pid));
         return;
       }
-      const auto cell = payload.subspan(kAuCellHeaderSize, length);
-      result_.units.push_back({pid, state.start_offset, {cell.begin(), cell.end()}});
+      sink.OnUnit(pid, at, payload.subspan(kAuCellHeaderSize, length));
       payload = payload.subspan(kAuCellHeaderSize + length);
     }
   }
 
-  std::span<const uint8_t> stream_;
-  TsKlvResult result_;
-  std::set<uint16_t> pmt_pids_;
-  std::set<uint16_t> klv_pids_;
-  std::map<uint16_t, PidState> sections_;
-  std::map<uint16_t, PidState> pes_;
+  std::bitset<kPidCount> pmt_pids;
+  std::bitset<kPidCount> klv_pids;
+  std::map<uint16_t, Assembly> sections;
+  std::map<uint16_t, Assembly> pes;
 };
 
+TsKlvDemuxer::TsKlvDemuxer() : state_(std::make_unique<State>()) {}
+TsKlvDemuxer::~TsKlvDemuxer() = default;
+TsKlvDemuxer::TsKlvDemuxer(TsKlvDemuxer&&) noexcept = default;
+TsKlvDemuxer& TsKlvDemuxer::operator=(TsKlvDemuxer&&) noexcept = default;
+
+void TsKlvDemuxer::Feed(std::span<const uint8_t> packet, size_t offset, TsKlvSink& sink) {
+  state_->Feed(packet, offset, sink);
+}
+
+void TsKlvDemuxer::Finish(TsKlvSink& sink) { state_->Finish(sink); }
+
+std::vector<uint16_t> TsKlvDemuxer::KlvPids() const {
+  std::vector<uint16_t> pids;
+  for (size_t pid = 0; pid < kPidCount; ++pid) {
+    if (state_->klv_pids.test(pid)) pids.push_back(static_cast<uint16_t>(pid));
+  }
+  return pids;
+}
+
+namespace {
+
+// The whole-stream reader: finds the packets (resynchronising when the sync is lost) and
+// collects what the demultiplexer gives.
+class Collector final : public TsKlvSink {
+ public:
+  explicit Collector(TsKlvResult& result) : result_(result) {}
+  void OnUnit(uint16_t pid, size_t offset, std::span<const uint8_t> bytes) override {
+    result_.units.push_back({pid, offset, {bytes.begin(), bytes.end()}});
+  }
+  void OnProblem(size_t offset, std::string_view reason) override {
+    result_.problems.push_back({offset, std::string(reason)});
+  }
+
+ private:
+  TsKlvResult& result_;
+};
+
+// The next offset at or after `from` holding a sync byte followed by another one a packet
+// later (or the end of the stream).
+size_t FindSync(std::span<const uint8_t> stream, size_t from) {
+  for (size_t i = from; i < stream.size(); ++i) {
+    if (stream[i] != kTsSyncByte) continue;
+    if (i + kTsPacketSize >= stream.size() || stream[i + kTsPacketSize] == kTsSyncByte) return i;
+  }
+  return stream.size();
+}
+
 }  // namespace
+
+TsKlvResult ExtractKlvFromTs(std::span<const uint8_t> stream) {
+  TsKlvResult result;
+  Collector sink(result);
+  TsKlvDemuxer demuxer;
+  size_t pos = FindSync(stream, 0);
+  if (pos != 0 && pos < stream.size()) {
+    sink.OnProblem(0, "no sync byte; skipped to the first packet");
+  }
+  while (pos + kTsPacketSize <= stream.size()) {
+    if (stream[pos] != kTsSyncByte) {
+      const size_t next = FindSync(stream, pos + 1);
+      sink.OnProblem(pos, "lost sync; resynchronised at byte " + std::to_string(next));
+      pos = next;
+      continue;
+    }
+    demuxer.Feed(stream.subspan(pos, kTsPacketSize), pos, sink);
+    ++result.packets;
+    pos += kTsPacketSize;
+  }
+  if (pos < stream.size()) {
+    sink.OnProblem(pos, "truncated transport packet (" + std::to_string(stream.size() - pos) +
+                            " bytes)");
+  }
+  demuxer.Finish(sink);
+  result.klv_pids = demuxer.KlvPids();
+  return result;
+}
 
 uint32_t Mpeg2Crc32(std::span<const uint8_t> bytes) {
   constexpr uint32_t kPolynomial = 0x04C11DB7;
@@ -301,7 +379,5 @@ uint32_t Mpeg2Crc32(std::span<const uint8_t> bytes) {
   }
   return crc;
 }
-
-TsKlvResult ExtractKlvFromTs(std::span<const uint8_t> stream) { return Demuxer(stream).Run(); }
 
 }  // namespace biac::formats::klv

@@ -8,6 +8,9 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "biac/formats/klv/st0601.h"
@@ -79,6 +82,120 @@ TEST(TsDemuxTest, BadPmtCrcHidesTheStreams) {
   EXPECT_TRUE(result.units.empty());
   ASSERT_FALSE(result.problems.empty());
   EXPECT_NE(result.problems[0].reason.find("CRC"), std::string::npos);
+}
+
+// Collects what the incremental demultiplexer gives.
+struct Collected final : TsKlvSink {
+  void OnUnit(uint16_t pid, size_t offset, std::span<const uint8_t> bytes) override {
+    units.push_back({pid, offset, {bytes.begin(), bytes.end()}});
+  }
+  void OnProblem(size_t offset, std::string_view reason) override {
+    problems.push_back({offset, std::string(reason)});
+  }
+  std::vector<TsKlvUnit> units;
+  std::vector<TsProblem> problems;
+};
+
+TEST(TsKlvDemuxerTest, PacketByPacketGivesEachUnitAsItsPesCompletes) {
+  const auto ts = ReadFile("testdata/klv/klv_in_ts.ts");
+  const auto only = ReadFile("testdata/klv/klvdata_DynamicOnlyMISMMSPacketData.bin");
+  const auto constant = ReadFile("testdata/klv/klvdata_DynamicConstantMISMMSPacketData.bin");
+  ASSERT_EQ(ts.size(), 8 * kTsPacketSize);
+  TsKlvDemuxer demuxer;
+  Collected sink;
+  // make_ts.py: PAT, PMT, async 1, null, sync (an AU cell), async 2 over packets 5 and 6,
+  // async 3. Each unit comes out with the packet that completes its PES.
+  const size_t units_after[8] = {0, 0, 1, 1, 2, 2, 3, 4};
+  for (size_t i = 0; i < 8; ++i) {
+    demuxer.Feed(std::span(ts).subspan(i * kTsPacketSize, kTsPacketSize), i * kTsPacketSize,
+                 sink);
+    EXPECT_EQ(sink.units.size(), units_after[i]) << "after packet " << i;
+  }
+  demuxer.Finish(sink);
+  EXPECT_TRUE(sink.problems.empty());
+  EXPECT_EQ(demuxer.KlvPids(), (std::vector<uint16_t>{kAsyncPid, kSyncPid}));
+  ASSERT_EQ(sink.units.size(), 4u);
+  EXPECT_EQ(sink.units[0].offset, 2 * kTsPacketSize);
+  EXPECT_EQ(sink.units[1].pid, kSyncPid);
+  EXPECT_EQ(sink.units[1].bytes, only);
+  EXPECT_EQ(sink.units[2].offset, 5 * kTsPacketSize);  // the PES's first packet
+  EXPECT_EQ(sink.units[2].bytes, constant);
+  // The whole-stream reader gives the same units.
+  const TsKlvResult whole = ExtractKlvFromTs(ts);
+  ASSERT_EQ(whole.units.size(), sink.units.size());
+  for (size_t i = 0; i < whole.units.size(); ++i) {
+    EXPECT_EQ(whole.units[i].pid, sink.units[i].pid);
+    EXPECT_EQ(whole.units[i].offset, sink.units[i].offset);
+    EXPECT_EQ(whole.units[i].bytes, sink.units[i].bytes);
+  }
+}
+
+TEST(TsKlvDemuxerTest, ReportsBadPacketsAndContinuityGaps) {
+  const auto ts = ReadFile("testdata/klv/klv_in_ts.ts");
+  TsKlvDemuxer demuxer;
+  Collected sink;
+  for (size_t i = 0; i < 8; ++i) {
+    if (i == 6) continue;  // the second packet of the two-packet PES is lost
+    demuxer.Feed(std::span(ts).subspan(i * kTsPacketSize, kTsPacketSize), i * kTsPacketSize,
+                 sink);
+  }
+  // PES_packet_length tells that the PES started at packet 5 is short when packet 7 starts
+  // the PID's next one.
+  ASSERT_EQ(sink.problems.size(), 1u);
+  EXPECT_EQ(sink.problems[0].offset, 5 * kTsPacketSize);
+  EXPECT_EQ(sink.problems[0].reason.rfind("PID 257: PES packet truncated (184 of ", 0), 0u)
+      << sink.problems[0].reason;
+  EXPECT_EQ(sink.units.size(), 3u);
+
+  // A packet that is not one: wrong sync byte, wrong size.
+  std::vector<uint8_t> junk(kTsPacketSize, 0x00);
+  demuxer.Feed(junk, 8 * kTsPacketSize, sink);
+  demuxer.Feed(std::span(junk).first(100), 9 * kTsPacketSize, sink);
+  ASSERT_EQ(sink.problems.size(), 3u);
+  EXPECT_EQ(sink.problems[1].reason, "sync byte 0x00, expected 0x47");
+  EXPECT_EQ(sink.problems[1].offset, 8 * kTsPacketSize);
+  EXPECT_EQ(sink.problems[2].reason, "100 bytes: not a 188-byte transport packet");
+
+  // A continuity gap inside a PES: the async PES of packet 5 continues in packet 6 with
+  // counter + 1; give packet 6 the counter + 2 instead.
+  TsKlvDemuxer again;
+  Collected gap;
+  std::vector<uint8_t> copy = ts;
+  uint8_t& counter = copy[6 * kTsPacketSize + 3];
+  counter = static_cast<uint8_t>((counter & 0xF0) | ((counter + 1) & 0x0F));
+  for (size_t i = 0; i < 8; ++i) {
+    again.Feed(std::span(copy).subspan(i * kTsPacketSize, kTsPacketSize), i * kTsPacketSize,
+               gap);
+  }
+  ASSERT_EQ(gap.problems.size(), 1u);
+  EXPECT_EQ(gap.problems[0].offset, 6 * kTsPacketSize);
+  EXPECT_NE(gap.problems[0].reason.find("continuity counter"), std::string::npos)
+      << gap.problems[0].reason;
+  EXPECT_EQ(gap.units.size(), 3u);
+}
+
+TEST(TsKlvDemuxerTest, AnUnboundedPesEndsAtTheEndOfTheStream) {
+  // The async PES of packet 2 with PES_packet_length 0 (unbounded, table 2-21): it could go on
+  // in the PID's next packet, so it is complete only at the next unit start or at the end.
+  // make_ts.py stuffs the packet with an adaptation field, so its payload is the PES alone.
+  auto ts = ReadFile("testdata/klv/klv_in_ts.ts");
+  const auto only = ReadFile("testdata/klv/klvdata_DynamicOnlyMISMMSPacketData.bin");
+  const size_t packet = 2 * kTsPacketSize;
+  const size_t pes = packet + 4 + 1 + ts[packet + 4];  // after the adaptation field
+  ASSERT_EQ(ts[pes + 2], 0x01);                        // the PES start code
+  ts[pes + 4] = 0;
+  ts[pes + 5] = 0;
+  TsKlvDemuxer demuxer;
+  Collected sink;
+  for (size_t i = 0; i < 3; ++i) {
+    demuxer.Feed(std::span(ts).subspan(i * kTsPacketSize, kTsPacketSize), i * kTsPacketSize,
+                 sink);
+  }
+  EXPECT_TRUE(sink.units.empty());
+  demuxer.Finish(sink);
+  EXPECT_TRUE(sink.problems.empty());
+  ASSERT_EQ(sink.units.size(), 1u);
+  EXPECT_EQ(sink.units[0].bytes, only);
 }
 
 }  // namespace

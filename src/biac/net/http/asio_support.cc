@@ -169,7 +169,8 @@ void ServerCore::Stop() {
   }
   // The io threads return once every closed connection's handlers have run. A timer that a
   // library left behind must not hold Stop for its whole period: after a grace time the
-  // remaining handlers are abandoned (and freed with the io_context).
+  // remaining handlers are destroyed without running. They may own connections, which own the
+  // server that owns this context: left in the context, they would never be freed.
   for (int i = 0; !threads_.empty() && i < kStopGraceSteps && !io_.stopped(); ++i) {
     std::this_thread::sleep_for(kStopGraceStep);
   }
@@ -177,6 +178,7 @@ void ServerCore::Stop() {
   for (std::thread& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
+  io_.Shutdown();
 }
 
 SendQueue::PushResult SendQueue::Push(std::string data, bool binary) {

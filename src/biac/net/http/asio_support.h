@@ -47,6 +47,15 @@ class LiveConnection {
   virtual void ForceClose() = 0;
 };
 
+// An io_context whose pending handlers can be destroyed before the context itself. Connections
+// keep their server alive, and the server owns the context, so a handler abandoned in the
+// context would keep itself alive forever; Shutdown breaks that cycle.
+class IoContext : public boost::asio::io_context {
+ public:
+  // Destroys every handler not yet run (and what they own). The context runs nothing after.
+  void Shutdown() { shutdown(); }
+};
+
 // The listening socket, the io threads and the registry of live connections.
 class ServerCore {
  public:
@@ -63,7 +72,8 @@ class ServerCore {
   void Unregister(uint64_t id);
   size_t live() const;
   // Stops accepting, force-closes every registered connection and joins the io threads once
-  // their work has drained. Idempotent; must not be called from an io thread.
+  // their work has drained; handlers still pending after a grace time are destroyed. Idempotent;
+  // must not be called from an io thread.
   void Stop();
   uint16_t port() const { return port_; }
   boost::asio::io_context& io() { return io_; }
@@ -72,16 +82,17 @@ class ServerCore {
   void Accept();
   void RunThread();
 
-  boost::asio::io_context io_;
+  // Declared before the io_context: a handler destroyed in its shutdown may unregister.
+  mutable std::mutex mutex_;
+  bool stopped_ = false;
+  uint64_t next_id_ = 1;
+  std::unordered_map<uint64_t, std::weak_ptr<LiveConnection>> live_;
+  IoContext io_;
   boost::asio::strand<boost::asio::io_context::executor_type> acceptor_strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
   AcceptHandler on_accept_;
   uint16_t port_ = 0;
   std::vector<std::thread> threads_;
-  mutable std::mutex mutex_;
-  bool stopped_ = false;
-  uint64_t next_id_ = 1;
-  std::unordered_map<uint64_t, std::weak_ptr<LiveConnection>> live_;
 };
 
 // The bounded queue behind WebSocketSession::Send and StreamSession::Send. One writer at a
