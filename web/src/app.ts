@@ -431,36 +431,29 @@ export class App {
   async exportSelection(): Promise<void> {
     const ids = [...this.picked];
     if (!ids.length) { this.info('Select tracks to export: Ctrl+click or Shift+click rows, or Ctrl+click tracks on the map'); return; }
-    const fmt = $<HTMLSelectElement>('export-format').value;
-    const ext = { geojson: 'geojson', kml: 'kml', csv: 'csv', cot: 'xml' }[fmt] ?? fmt;
-    try {
-      const blob = await this.api.blob(`/api/v1/export?${exportQuery(fmt, null, [], ids)}`);
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `biac-selection.${ext}`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      this.info(`exported ${fmt.toUpperCase()} of ${ids.length} selected track(s)`);
-    } catch (e) {
-      this.info(`export failed: ${(e as Error).message}`);
-    }
+    await this.download((fmt) => exportQuery(fmt, null, [], ids), 'biac-selection',
+                        `${ids.length} selected track(s)`);
   }
 
   async exportView(): Promise<void> {
+    await this.download((fmt) => exportQuery(fmt, this.bounds(), this.view.hidden), 'biac-view',
+                        'the view');
+  }
+
+  /** Downloads /api/v1/export?<query(format)> in the toolbar's format as `<name>.<ext>`. */
+  private async download(query: (format: string) => string, name: string, what: string): Promise<void> {
     const fmt = $<HTMLSelectElement>('export-format').value;
     const ext = { geojson: 'geojson', kml: 'kml', csv: 'csv', cot: 'xml' }[fmt] ?? fmt;
     try {
-      const blob = await this.api.blob(`/api/v1/export?${exportQuery(fmt, this.bounds(), this.view.hidden)}`);
+      const blob = await this.api.blob(`/api/v1/export?${query(fmt)}`);
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
-      a.download = `biac-view.${ext}`;
+      a.download = `${name}.${ext}`;
       document.body.append(a);
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      this.info(`exported ${fmt.toUpperCase()} of the view`);
+      this.info(`exported ${fmt.toUpperCase()} of ${what}`);
     } catch (e) {
       this.info(`export failed: ${(e as Error).message}`);
     }
