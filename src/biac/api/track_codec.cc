@@ -143,18 +143,24 @@ std::string EncodeBinaryMessage(uint8_t type, Timestamp time,
                                 std::span<const uint64_t> removed) {
   StringTable strings;
   // Labels first, so that they always have an index (a picture has few labels: compare label
-  // values, render each distinct one once).
+  // values, render each distinct one once). Neighbouring tracks mostly share a label (one
+  // sensor's tracks, an area's): the previous track's label is compared first.
   std::vector<const labels::Label*> distinct;
   std::vector<uint16_t> label_index;
   std::vector<uint16_t> label_of(tracks.size());
+  size_t last = 0;
   for (size_t i = 0; i < tracks.size(); ++i) {
     const labels::Label& label = tracks[i]->label;
-    size_t k = 0;
-    while (k < distinct.size() && !(*distinct[k] == label)) ++k;
-    if (k == distinct.size()) {
-      distinct.push_back(&label);
-      label_index.push_back(strings.Index(labels::Render(label)));
+    size_t k = last;
+    if (k >= distinct.size() || !(*distinct[k] == label)) {
+      k = 0;
+      while (k < distinct.size() && (k == last || !(*distinct[k] == label))) ++k;
+      if (k == distinct.size()) {
+        distinct.push_back(&label);
+        label_index.push_back(strings.Index(labels::Render(label)));
+      }
     }
+    last = k;
     label_of[i] = label_index[k];
   }
   std::vector<uint16_t> attributes(2 * tracks.size());

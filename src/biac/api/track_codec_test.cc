@@ -103,6 +103,29 @@ TEST(TrackCodec, BinaryMessageLayout) {
   EXPECT_EQ(m.size(), p + 4 * kBinaryAttributesSize);
 }
 
+// Each record's label index names its own label, however the labels alternate (the encoder
+// compares a track's label with the previous track's first).
+TEST(TrackCodec, BinaryLabelIndexesFollowEachTrack) {
+  const char* texts[] = {"UNCLASSIFIED", "UNCLASSIFIED", "SECRET//NOFORN", "UNCLASSIFIED",
+                         "SECRET//REL TO USA, JPN", "SECRET//NOFORN", "SECRET//REL TO USA, JPN"};
+  std::vector<model::FusedTrack> owned;
+  for (size_t i = 0; i < std::size(texts); ++i) owned.push_back(Track(i + 1, 1, 2, texts[i]));
+  std::vector<const model::FusedTrack*> tracks;
+  for (const model::FusedTrack& t : owned) tracks.push_back(&t);
+  const std::string m = EncodeBinaryMessage(kBinarySnapshot, Timestamp::FromNanos(0), tracks, {});
+  size_t p = 12;
+  const std::vector<std::string> strings = Strings(m, p);
+  ASSERT_GE(strings.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(strings.begin(), strings.begin() + 3),
+            (std::vector<std::string>{"UNCLASSIFIED", "SECRET//NOFORN", "SECRET//REL TO USA, JPN"}));
+  ASSERT_EQ(At<uint32_t>(m, p), std::size(texts));
+  p += 4;
+  const uint16_t expected[] = {0, 0, 1, 0, 2, 1, 2};
+  for (size_t i = 0; i < std::size(expected); ++i) {
+    EXPECT_EQ(At<uint16_t>(m, p + i * kBinaryRecordSize + 28), expected[i]) << i;
+  }
+}
+
 TEST(TrackCodec, EmptyBinaryMessage) {
   const std::string m = EncodeBinaryMessage(kBinarySnapshot, Timestamp::FromNanos(-1), {}, {});
   // Header 12 bytes, no strings (2), no records (4), none removed (4), no attributes.
