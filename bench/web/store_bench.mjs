@@ -48,9 +48,29 @@ for (const d of deltas) {
   const c = process.cpuUsage(c0);
   cpu.push((c.user + c.system) / 1000);
 }
+// Decoding in the stream's worker (socket-worker.ts): the worker's store applies the message
+// and copies its columns into a frame (exportFrame, into the buffers the page gave back); the
+// page's store adopts the frame (adoptFrame), the page's main-thread share.
+const worker = new TrackStore(), page = new TrackStore();
+worker.applyBinary(snapshot);
+let spare = page.adoptFrame(structuredClone(worker.exportFrame(), { transfer: [] }));
+const exportCpu = [], adoptCpu = [];
+for (const d of deltas) {
+  worker.applyBinary(d);
+  let c0 = process.cpuUsage();
+  const f = worker.exportFrame(spare);
+  let c = process.cpuUsage(c0);
+  exportCpu.push((c.user + c.system) / 1000);
+  c0 = process.cpuUsage();
+  spare = page.adoptFrame(f);
+  c = process.cpuUsage(c0);
+  adoptCpu.push((c.user + c.system) / 1000);
+}
 const labelsMs = [];
 for (let i = 0; i < 5; i++) { t0 = performance.now(); store.labelsIn([120, 10, 150, 40]); labelsMs.push(performance.now() - t0); }
 const med = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 console.log(`${tracks} tracks: snapshot ${snapMs.toFixed(1)} ms; delta median ${med(ms).toFixed(1)} ms, ` +
             `max ${Math.max(...ms).toFixed(1)} ms, CPU median ${med(cpu).toFixed(1)} ms (${(deltas[0].byteLength / 1048576).toFixed(1)} MB, ` +
             `${messages} messages); labelsIn ${med(labelsMs).toFixed(1)} ms`);
+console.log(`in the worker: exportFrame (copy of the columns) CPU median ${med(exportCpu).toFixed(1)} ms; ` +
+            `on the page: adoptFrame CPU median ${med(adoptCpu).toFixed(2)} ms`);

@@ -118,6 +118,8 @@ export class App {
     this.applyFilter();
     this.stream = connectStream({
       token: this.session.token, store: this.store, encoding: 'binary',
+      // `?decode=page`: decode on the page's main thread, for comparison (docs/web-performance.md).
+      decodeInWorker: new URLSearchParams(location.search).get('decode') !== 'page',
       onStatus: (s, detail) => {
         const el = $('status');
         el.textContent = this.mode === 'replay' ? 'replay' : s === 'live' ? 'live' : s + (detail ? `: ${detail}` : '');
@@ -202,7 +204,8 @@ export class App {
   };
 
   applyFilter(): void {
-    this.store.setFilter(this.view.hidden.size ? this.layerVisible : null);
+    // layerVisible of a track with sources reads only its label, domain and sources.
+    this.store.setFilter(this.view.hidden.size ? this.layerVisible : null, { byAttributes: true });
     this.queueRedraw();
   }
 
@@ -235,6 +238,7 @@ export class App {
         selectedId: this.view.selected, pickedIds: this.picked, now: this.dataNow || Date.now(), staleAfterS: STALE_AFTER_S,
         gpuPicking: false, zoom: this.map.getZoom(), bounds: this.bounds(), denseMode: this.denseMode,
         showTrails: this.view.trail > 0, showVectors: this.view.vectors, vectorSeconds: 60, theme, onPick,
+        onAsync: () => this.queueRedraw(),
       }));
     } else {
       layers.push(...replayLayers(this.replay, { selectedId: this.view.selected, visible: this.layerVisible,

@@ -26,6 +26,7 @@ inline constexpr int64_t kT0Nanos = 1'780'000'000'000'000'000LL;
 inline Timestamp T0() { return Timestamp::FromNanos(kT0Nanos); }
 
 inline constexpr size_t kObservationsPerIteration = 100000;
+inline constexpr size_t kWarmupObservations = 400000;  // ~90 MB: more than the page cache
 inline constexpr uint64_t kPictureTracks = 20000;
 
 // The label of every input.
@@ -51,17 +52,20 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// Appends kObservationsPerIteration observations per iteration in batches of state.range(0),
-// then flushes (everything committed). Building the input is not timed. Sets items per
-// second and the counters `commits` and `items_per_cpu_second` (CPU of the whole process,
+// Appends kWarmupObservations untimed, then kObservationsPerIteration observations per
+// iteration in batches of state.range(0), then flushes (everything committed). Building the
+// input is not timed. Sets items per second and the counters `commits` and `items_per_cpu_second` (CPU of the whole process,
 // all threads, including the paused input building: an upper bound on the store's cost;
-// on a shared machine the wall-clock rate depends on the other users, the CPU per row not).
+// on a shared machine the wall-clock rate depends on the other users, the CPU per row not)
+// and `store_items_per_cpu_second` (the same without the input building's CPU).
 void RunAppend(benchmark::State& state, Store& store);
 
 // Puts a kPictureTracks-track picture of view "usa" once untimed (steady state: the view
 // already holds the tracks; their first insert is not what a live node repeats every
-// second), then per iteration the same tracks one second later and slightly moved, and
-// flushes. Sets items (tracks) per second and the counter `cpu_ms_per_picture`.
-void RunPutPicture(benchmark::State& state, Store& store);
+// second), then per iteration the same tracks one second later, `changed_percent` of them
+// (every track whose id % 100 is below it, shifted by one track per iteration) moved and
+// the others as they were, and flushes. Sets items (tracks of the picture, changed or not)
+// per second and the counter `cpu_ms_per_picture`.
+void RunPutPicture(benchmark::State& state, Store& store, int changed_percent = 100);
 
 }  // namespace biac::storage::bench

@@ -21,6 +21,7 @@
 #include "biac/model/picture_json.h"
 #include "biac/storage/backend_support.h"
 #include "biac/storage/observation_codec.h"
+#include "biac/storage/picture_changes.h"
 #include "biac/storage/writer_queue.h"
 
 namespace biac::storage {
@@ -562,12 +563,8 @@ struct TrackRow {
   Slice tuple;  // the stage_tracks / track_history tuple
 };
 
-struct PictureBatch final : WriterWork {
-  std::string view;
-  int64_t time = 0;
-  std::string arena;
-  std::vector<TrackRow> rows;
-};
+// A picture as the change since the view's previous PutPicture (picture_changes.h).
+using PictureBatch = PictureChangeBatch<TrackRow, &TrackRow::tuple>;
 
 struct TrackSlot {
   int64_t time = 0;
@@ -715,15 +712,20 @@ class PostgresStore final : public Store, private WriterBackend {
   // --- pictures ---
 
   void PutPicture(const std::string& view, const model::Picture& picture) override {
+    PictureChanges changes;
+    const std::unique_lock view_lock = pictures_.Diff(view, picture, changes);
     auto owned = std::make_unique<PictureBatch>();
     PictureBatch& work = *owned;
     work.view = view;
     work.time = picture.time.nanos();
-    work.rows.reserve(picture.tracks.size());
+    work.kept = std::move(changes.kept);
+    work.ended = changes.ended;
+    work.rows.reserve(changes.changed.size());
     constexpr size_t kTypicalTrackTupleBytes = 1600;  // ~1.3 kB of JSON and the other fields
-    work.arena.reserve(picture.tracks.size() * kTypicalTrackTupleBytes);
+    work.arena.reserve(changes.changed.size() * kTypicalTrackTupleBytes);
     std::string json;
-    for (const model::FusedTrack& track : picture.tracks) {
+    for (const model::FusedTrack* changed : changes.changed) {
+      const model::FusedTrack& track = *changed;
       json.clear();
       model::AppendFusedTrackJson(json, track);
       TrackRow row;
@@ -738,7 +740,7 @@ class PostgresStore final : public Store, private WriterBackend {
       row.tuple = Slice{offset, work.arena.size() - offset};
       work.rows.push_back(row);
     }
-    const size_t rows = std::max<size_t>(1, work.rows.size());
+    const size_t rows = work.Rows();
     queue_.Enqueue(WriterItem::Picture(view, std::move(owned), rows));
   }
 
@@ -1445,6 +1447,27 @@ class PostgresStore final : public Store, private WriterBackend {
       }
     }
     std::vector<uint64_t> ended, ended_history;
+    for (const uint64_t id : batch.kept) {
+      const auto it = state.tracks.find(id);
+      if (it == state.tracks.end()) {
+        // Unchanged since a picture this writer never stored: cannot happen while pictures
+        // commit in queue order; should it, the next pictures are sent whole.
+        pictures_.Resync();
+        queue_.ReportError(where_ + ": picture of view \"" + batch.view + "\": track " +
+                           std::to_string(id) + " kept but never stored; resending whole");
+        continue;
+      }
+      TrackSlot& slot = it->second;
+      if (slot.seen == generation) continue;
+      slot.seen = generation;
+      // The writer's memory was rebuilt from the database (a failed commit): a first history
+      // row, as for a track new to this process, copied from its current row.
+      if (slot.history_time == std::numeric_limits<int64_t>::min()) {
+        BIAC_RETURN_IF_ERROR(EnsurePartition("track_history", history_days_, DayOf(slot.time)));
+        ended_history.push_back(id);
+        slot.history_time = slot.time;
+      }
+    }
     for (auto it = state.tracks.begin(); it != state.tracks.end();) {
       if (it->second.seen == generation) {
         ++it;
@@ -1511,6 +1534,7 @@ class PostgresStore final : public Store, private WriterBackend {
   std::set<int64_t> observation_days_, history_days_;
   std::vector<std::pair<std::set<int64_t>*, int64_t>> pending_;  // created, not yet committed
   std::unordered_map<std::string, ViewState> views_;
+  PictureMemory pictures_;  // what PutPicture last queued per view (any thread)
   std::map<std::pair<int64_t, std::string>, int64_t> counts_;  // (day, source) -> rows
   std::vector<std::string_view> history_parts_;                // into the taken items' arenas
 

@@ -13,6 +13,7 @@
 #include "biac/storage/backend_support.h"
 #include "biac/storage/observation_codec.h"
 #include "biac/storage/sqlite_db.h"
+#include "biac/storage/picture_changes.h"
 #include "biac/storage/writer_queue.h"
 
 namespace biac::storage {
@@ -37,17 +38,22 @@ Status StoreOptions::Validate() const {
 namespace {
 
 // PRAGMA user_version of the schema below; a file with a higher version is refused.
-constexpr int64_t kSchemaVersion = 1;
+constexpr int64_t kSchemaVersion = 2;
 
 // track_current_box is the R*Tree (https://sqlite.org/rtree.html) over the current tracks, keyed
 // by track_current.id. Its boxes are the track's position widened by kBoxSlackDeg and are
 // rewritten only when the track leaves its box: an R*Tree write costs ~10x a plain row
 // (research/distributed-anchors.md §5.1), and queries filter on the exact lat/lon anyway.
+//
+// observation_blocks holds the observations of one AppendObservations call and one source
+// (a run of at most kBlockRecords), ids first_id..last_id, as one row: one B-tree entry and
+// one index entry per block instead of per observation (docs/storage.md "Observations in
+// blocks"). `records` is the records' concatenation (BlockRecords below).
 constexpr char kSchema[] = R"sql(
-CREATE TABLE observations(
-  id INTEGER PRIMARY KEY, arrival INTEGER NOT NULL, time INTEGER NOT NULL,
-  source TEXT NOT NULL, sensor TEXT NOT NULL, label TEXT NOT NULL, record BLOB NOT NULL);
-CREATE INDEX observations_arrival ON observations(arrival);
+CREATE TABLE observation_blocks(
+  first_id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL, arrival INTEGER NOT NULL,
+  source TEXT NOT NULL, count INTEGER NOT NULL, records BLOB NOT NULL);
+CREATE INDEX observation_blocks_arrival ON observation_blocks(arrival);
 CREATE TABLE source_counts(source TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE views(view TEXT PRIMARY KEY, time INTEGER NOT NULL) WITHOUT ROWID;
@@ -77,19 +83,36 @@ CREATE TABLE alerts(
   view TEXT NOT NULL, label TEXT NOT NULL, json TEXT NOT NULL);
 CREATE INDEX alerts_time ON alerts(time);
 CREATE INDEX alerts_view_time ON alerts(view, time);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
+)sql";
+
+// Version 1 stored one row per observation; each becomes a block of one record.
+constexpr char kMigrateFromVersion1[] = R"sql(
+CREATE TABLE observation_blocks(
+  first_id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL, arrival INTEGER NOT NULL,
+  source TEXT NOT NULL, count INTEGER NOT NULL, records BLOB NOT NULL);
+INSERT INTO observation_blocks(first_id, last_id, arrival, source, count, records)
+  SELECT id, id, arrival, source, 1, record FROM observations ORDER BY id;
+CREATE INDEX observation_blocks_arrival ON observation_blocks(arrival);
+DROP TABLE observations;
+PRAGMA user_version = 2;
 )sql";
 
 constexpr double kBoxSlackDeg = 0.05;  // ~5.5 km of latitude: a ship moves it in ~20 min
-constexpr size_t kPruneChunk = 20000;  // rows deleted per transaction when pruning
+constexpr size_t kPruneChunk = 20000;  // history rows deleted per transaction when pruning
+// Observation blocks deleted per transaction when pruning (at most 20,480 observations).
+constexpr size_t kPruneBlocks = 160;
+// Observations per block at most: 128 AIS-like records are ~27 kB, what ObservationsById
+// reads to find one of them.
+constexpr size_t kBlockRecords = 128;
 constexpr char kMaxIdKey[] = "max_observation_id";
 
 // --- statements --------------------------------------------------------------------------------
 
-constexpr Sql kInsertObservation{
+constexpr Sql kInsertBlock{
     "insert observation",
-    "INSERT INTO observations(id, arrival, time, source, sensor, label, record) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+    "INSERT INTO observation_blocks(first_id, last_id, arrival, source, count, records) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
 constexpr Sql kAddSourceCount{"count observations per source",
                               "INSERT INTO source_counts(source, count) VALUES(?1, ?2) "
                               "ON CONFLICT(source) DO UPDATE SET count = count + excluded.count"};
@@ -97,27 +120,31 @@ constexpr Sql kPutMaxId{"record the highest observation id",
                         "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO "
                         "UPDATE SET value = max(value, excluded.value)"};
 constexpr Sql kGetMeta{"read meta", "SELECT value FROM meta WHERE key = ?1"};
-constexpr Sql kMaxId{"max observation id", "SELECT max(id) FROM observations"};
+constexpr Sql kMaxId{"max observation id",
+                    "SELECT last_id FROM observation_blocks ORDER BY first_id DESC LIMIT 1"};
 constexpr Sql kCountAll{"count observations", "SELECT total(count) FROM source_counts"};
 constexpr Sql kCountSource{"count observations of a source",
                            "SELECT count FROM source_counts WHERE source = ?1"};
 constexpr Sql kFirstIdSince{"find observations by arrival",
-                            "SELECT min(id) FROM observations WHERE arrival >= ?1"};
+                            "SELECT min(first_id) FROM observation_blocks WHERE arrival >= ?1"};
+// The block holding an id, if stored: the last block starting at or before it.
+constexpr Sql kBlockAtOrBefore{
+    "find observation block",
+    "SELECT first_id, last_id, count, records FROM observation_blocks WHERE first_id <= ?1 "
+    "ORDER BY first_id DESC LIMIT 1"};
 // `+arrival` keeps the planner on the id order instead of the arrival index.
 constexpr Sql kObservationsSince{
     "read observations since",
-    "SELECT id, arrival, record FROM observations WHERE id > ?1 AND +arrival >= ?2 "
-    "ORDER BY id LIMIT ?3"};
-constexpr Sql kObservationById{"read observation by id",
-                               "SELECT record FROM observations WHERE id = ?1"};
+    "SELECT first_id, last_id, count, records, arrival FROM observation_blocks "
+    "WHERE first_id >= ?1 AND +arrival >= ?2 ORDER BY first_id"};
 constexpr Sql kPruneCounts{
     "count pruned observations",
-    "SELECT source, count(*) FROM (SELECT source FROM observations WHERE arrival < ?1 "
-    "ORDER BY arrival LIMIT ?2) GROUP BY source"};
+    "SELECT source, sum(count) FROM (SELECT source, count FROM observation_blocks "
+    "WHERE arrival < ?1 ORDER BY arrival LIMIT ?2) GROUP BY source"};
 constexpr Sql kPruneObservations{
     "prune observations",
-    "DELETE FROM observations WHERE id IN (SELECT id FROM observations WHERE arrival < ?1 "
-    "ORDER BY arrival LIMIT ?2)"};
+    "DELETE FROM observation_blocks WHERE first_id IN (SELECT first_id FROM "
+    "observation_blocks WHERE arrival < ?1 ORDER BY arrival LIMIT ?2)"};
 constexpr Sql kSubtractSourceCount{"uncount pruned observations",
                                    "UPDATE source_counts SET count = count - ?2 WHERE source = ?1"};
 constexpr Sql kListViews{"list views", "SELECT view FROM views ORDER BY view"};
@@ -212,16 +239,79 @@ using detail::ClampLimit;
 using detail::Slice;
 using detail::WallNow;
 
-struct ObservationRow {
+// --- observation blocks ----------------------------------------------------------------------
+// A block's `records`: with one record, the record itself (so that a version 1 row is a block
+// as it is); with more, per record: varint(id - previous id; 0 for the first, whose id is
+// first_id), varint(record length), the record (observation_codec.h). Varints are LEB128.
+
+void PutVarint(std::string& out, uint64_t v) {
+  constexpr uint64_t kLow7 = 0x7F;
+  constexpr uint8_t kMore = 0x80;
+  while (v > kLow7) {
+    out.push_back(static_cast<char>((v & kLow7) | kMore));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool GetVarint(std::string_view& in, uint64_t& v) {
+  constexpr uint8_t kLow7 = 0x7F;
+  constexpr uint8_t kMore = 0x80;
+  constexpr int kMaxShift = 63;
+  v = 0;
+  for (int shift = 0; !in.empty() && shift <= kMaxShift; shift += 7) {
+    const auto byte = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    v |= static_cast<uint64_t>(byte & kLow7) << shift;
+    if ((byte & kMore) == 0) return true;
+  }
+  return false;
+}
+
+struct BlockRecord {
   uint64_t id = 0;
-  int64_t time = 0;
-  Slice source, sensor, label, record;
+  std::string_view record;
+};
+
+// The records of a stored block, in id order; an error names the file and the block.
+Status BlockRecords(std::string_view where, uint64_t first_id, uint64_t last_id, int64_t count,
+                    std::string_view records, std::vector<BlockRecord>& out) {
+  out.clear();
+  if (count == 1) {
+    out.push_back({first_id, records});
+    return Status::Ok();
+  }
+  uint64_t id = first_id;
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t delta = 0;
+    uint64_t size = 0;
+    if (!GetVarint(records, delta) || !GetVarint(records, size) || size > records.size() ||
+        (i > 0 && delta == 0)) {
+      return Internal(std::string(where) + ": observation block " + std::to_string(first_id) +
+                      ": record " + std::to_string(i) + " is damaged");
+    }
+    id += delta;
+    out.push_back({id, records.substr(0, size)});
+    records.remove_prefix(size);
+  }
+  if (!records.empty() || id != last_id) {
+    return Internal(std::string(where) + ": observation block " + std::to_string(first_id) +
+                    ": does not end at id " + std::to_string(last_id));
+  }
+  return Status::Ok();
+}
+
+struct ObservationBlock {
+  uint64_t first_id = 0;
+  uint64_t last_id = 0;
+  int64_t count = 0;
+  Slice source, records;
 };
 
 struct ObservationBatch final : WriterWork {
   int64_t arrival = 0;
   std::string arena;
-  std::vector<ObservationRow> rows;
+  std::vector<ObservationBlock> blocks;
 };
 
 struct TrackRow {
@@ -232,12 +322,9 @@ struct TrackRow {
   Slice json;
 };
 
-struct PictureBatch final : WriterWork {
-  std::string view;
-  int64_t time = 0;
-  std::string arena;
-  std::vector<TrackRow> rows;
-};
+// A picture as the change since the view's previous PutPicture (docs/storage.md "Pictures"),
+// its rows with the tracks' canonical JSON.
+using PictureBatch = PictureChangeBatch<TrackRow, &TrackRow::json>;
 
 // The writer's memory of one view's current table (rebuilt from the file on first use).
 struct TrackSlot {
@@ -288,6 +375,7 @@ class SqliteStore final : public Store, private WriterBackend {
 
   Status Start() {
     BIAC_ASSIGN_OR_RETURN(uint64_t max_id, ReadMaxId(*db_));
+    stored_max_id_ = max_id;
     queue_.Start(*this, max_id);
     return Status::Ok();
   }
@@ -299,29 +387,48 @@ class SqliteStore final : public Store, private WriterBackend {
   void AppendObservations(std::span<const model::Observation> batch, Timestamp arrival) override {
     if (batch.empty()) return;
     thread_local ObservationEncoder encoder;
+    thread_local std::string record;
     auto owned = std::make_unique<ObservationBatch>();
     ObservationBatch& work = *owned;
     work.arrival = arrival.nanos();
-    work.rows.reserve(batch.size());
-    constexpr size_t kTypicalRowBytes = 256;  // record + source, sensor and label texts
-    work.arena.reserve(batch.size() * kTypicalRowBytes);
-    std::string record;
+    constexpr size_t kTypicalRecordBytes = 224;  // an AIS-like record and its framing
+    work.arena.reserve(batch.size() * kTypicalRecordBytes);
     uint64_t max_id = 0;
+    ObservationBlock* block = nullptr;
+    size_t first_record_at = 0;  // where the first record's bytes start, after its framing
+    auto close_block = [&] {
+      if (block == nullptr) return;
+      block->records.size = work.arena.size() - block->records.offset;
+      if (block->count == 1) {  // a lone record is stored without framing
+        block->records.size -= first_record_at - block->records.offset;
+        block->records.offset = first_record_at;
+      }
+    };
     for (const model::Observation& o : batch) {
+      // A new block for another source, a full block, or ids that do not increase (a
+      // caller's bug, refused by the writer).
+      if (block == nullptr || o.source != block->source.In(work.arena) ||
+          static_cast<size_t>(block->count) == kBlockRecords || o.id <= block->last_id) {
+        close_block();
+        ObservationBlock& added = work.blocks.emplace_back();
+        added.first_id = o.id;
+        added.last_id = o.id;
+        added.source = AppendTo(work.arena, o.source);
+        added.records.offset = work.arena.size();
+        block = &added;
+      }
       record.clear();
       encoder.Encode(o, record);
-      ObservationRow row;
-      row.id = o.id;
-      row.time = o.time.nanos();
-      row.source = AppendTo(work.arena, o.source);
-      row.sensor = AppendTo(work.arena, o.sensor);
-      row.label = AppendTo(work.arena, encoder.last_label_text());
-      row.record = AppendTo(work.arena, record);
+      PutVarint(work.arena, block->count == 0 ? 0 : o.id - block->last_id);
+      PutVarint(work.arena, record.size());
+      if (block->count == 0) first_record_at = work.arena.size();
+      work.arena.append(record);
+      block->last_id = o.id;
+      ++block->count;
       max_id = std::max(max_id, o.id);
-      work.rows.push_back(row);
     }
-    const size_t rows = work.rows.size();
-    queue_.Enqueue(WriterItem::Observations(std::move(owned), rows, max_id));
+    close_block();
+    queue_.Enqueue(WriterItem::Observations(std::move(owned), batch.size(), max_id));
   }
 
   uint64_t committed_observation_id() const override { return queue_.committed_observation_id(); }
@@ -348,6 +455,7 @@ class SqliteStore final : public Store, private WriterBackend {
                                                            size_t limit) override {
     return WithReader([&](SqliteDb& db) -> Result<std::vector<StoredObservation>> {
       std::vector<StoredObservation> out;
+      if (limit == 0) return out;
       BIAC_RETURN_IF_ERROR(db.Exec("begin read", "BEGIN"));
       Status status = [&]() -> Status {
         uint64_t first = 0;
@@ -358,18 +466,35 @@ class SqliteStore final : public Store, private WriterBackend {
           if (!row || stmt.IsNull(0)) return Status::Ok();
           first = static_cast<uint64_t>(stmt.Int(0));
         }
+        // Ids above `start`, from the block that holds start + 1 on.
         const uint64_t start = std::max(after_id, first == 0 ? 0 : first - 1);
+        uint64_t from_block = first;
+        {
+          BIAC_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kBlockAtOrBefore));
+          stmt.Bind(1, start + 1);
+          BIAC_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+          if (row) from_block = std::max(from_block, static_cast<uint64_t>(stmt.Int(0)));
+        }
         BIAC_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kObservationsSince));
-        stmt.Bind(1, start).Bind(2, from.nanos()).Bind(3, ClampLimit(limit));
+        stmt.Bind(1, from_block).Bind(2, from.nanos());
         ObservationDecoder decoder;
-        for (;;) {
+        std::vector<BlockRecord> records;
+        while (out.size() < limit) {
           BIAC_ASSIGN_OR_RETURN(const bool row, stmt.Step());
           if (!row) break;
-          StoredObservation stored;
-          stored.arrival = Timestamp::FromNanos(stmt.Int(1));
-          BIAC_RETURN_IF_ERROR(
-              DecodeStored(db, stmt.Int(0), stmt.Blob(2), decoder, stored.observation));
-          out.push_back(std::move(stored));
+          BIAC_RETURN_IF_ERROR(BlockRecords(db.path(), static_cast<uint64_t>(stmt.Int(0)),
+                                            static_cast<uint64_t>(stmt.Int(1)), stmt.Int(2),
+                                            stmt.Blob(3), records));
+          const Timestamp arrival = Timestamp::FromNanos(stmt.Int(4));
+          for (const BlockRecord& r : records) {
+            if (r.id <= start) continue;
+            if (out.size() == limit) break;
+            StoredObservation stored;
+            stored.arrival = arrival;
+            BIAC_RETURN_IF_ERROR(DecodeStored(db, static_cast<int64_t>(r.id), r.record, decoder,
+                                              stored.observation));
+            out.push_back(std::move(stored));
+          }
         }
         return Status::Ok();
       }();
@@ -386,16 +511,40 @@ class SqliteStore final : public Store, private WriterBackend {
     return WithReader([&](SqliteDb& db) -> Result<std::vector<model::Observation>> {
       std::vector<model::Observation> out;
       ObservationDecoder decoder;
-      BIAC_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kObservationById));
-      for (uint64_t id : sorted) {
-        stmt.Reset();
-        stmt.Bind(1, id);
-        BIAC_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-        if (!row) continue;
-        model::Observation o;
-        BIAC_RETURN_IF_ERROR(DecodeStored(db, static_cast<int64_t>(id), stmt.Blob(0), decoder, o));
-        out.push_back(std::move(o));
-      }
+      BIAC_RETURN_IF_ERROR(db.Exec("begin read", "BEGIN"));
+      Status status = [&]() -> Status {
+        BIAC_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kBlockAtOrBefore));
+        std::string blob;  // the current block's records, copied out of the statement
+        std::vector<BlockRecord> records;
+        uint64_t block_first = 1;
+        uint64_t block_last = 0;  // none yet
+        size_t next = 0;          // the next record of the block to look at (ids increase)
+        for (const uint64_t id : sorted) {
+          if (id < block_first || id > block_last) {
+            stmt.Reset();
+            stmt.Bind(1, id);
+            BIAC_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+            if (!row) continue;
+            block_first = static_cast<uint64_t>(stmt.Int(0));
+            block_last = static_cast<uint64_t>(stmt.Int(1));
+            const int64_t count = stmt.Int(2);
+            blob.assign(stmt.Blob(3));
+            BIAC_RETURN_IF_ERROR(
+                BlockRecords(db.path(), block_first, block_last, count, blob, records));
+            next = 0;
+            if (id > block_last) continue;
+          }
+          while (next < records.size() && records[next].id < id) ++next;
+          if (next == records.size() || records[next].id != id) continue;
+          model::Observation o;
+          BIAC_RETURN_IF_ERROR(
+              DecodeStored(db, static_cast<int64_t>(id), records[next].record, decoder, o));
+          out.push_back(std::move(o));
+        }
+        return Status::Ok();
+      }();
+      BIAC_RETURN_IF_ERROR(db.Exec("end read", "COMMIT"));
+      BIAC_RETURN_IF_ERROR(status);
       return out;
     });
   }
@@ -403,16 +552,21 @@ class SqliteStore final : public Store, private WriterBackend {
   // --- pictures ---
 
   void PutPicture(const std::string& view, const model::Picture& picture) override {
+    PictureChanges changes;
+    const std::unique_lock view_lock = pictures_.Diff(view, picture, changes);
     auto owned = std::make_unique<PictureBatch>();
     PictureBatch& work = *owned;
     work.view = view;
     work.time = picture.time.nanos();
-    work.rows.reserve(picture.tracks.size());
+    work.kept = std::move(changes.kept);
+    work.ended = changes.ended;
     // A track's canonical JSON is ~1.3 kB with its 36 covariance numbers; growing a 20,000-
     // track arena by doubling would copy it several times.
     constexpr size_t kTypicalTrackJsonBytes = 1536;
-    work.arena.reserve(picture.tracks.size() * kTypicalTrackJsonBytes);
-    for (const model::FusedTrack& track : picture.tracks) {
+    work.arena.reserve(changes.changed.size() * kTypicalTrackJsonBytes);
+    work.rows.reserve(changes.changed.size());
+    for (const model::FusedTrack* changed : changes.changed) {
+      const model::FusedTrack& track = *changed;
       TrackRow row;
       row.id = track.id;
       row.time = track.time.nanos();
@@ -423,8 +577,7 @@ class SqliteStore final : public Store, private WriterBackend {
       row.json = Slice{offset, work.arena.size() - offset};
       work.rows.push_back(row);
     }
-    // An empty picture still counts one row, so that it is queued and committed in order.
-    const size_t rows = std::max<size_t>(1, work.rows.size());
+    const size_t rows = work.Rows();
     queue_.Enqueue(WriterItem::Picture(view, std::move(owned), rows));
   }
 
@@ -801,6 +954,7 @@ class SqliteStore final : public Store, private WriterBackend {
   // busy_timeout) before the writer takes anything from the queue.
   Status Begin() override {
     source_counts_.clear();
+    transaction_max_id_ = stored_max_id_;
     return db_->Exec("begin bulk transaction", "BEGIN IMMEDIATE");
   }
 
@@ -822,7 +976,9 @@ class SqliteStore final : public Store, private WriterBackend {
       BIAC_ASSIGN_OR_RETURN(const size_t deleted, PruneChunk(*db_, auto_prune_cutoff_));
       if (deleted == 0) auto_prune_ = false;
     }
-    return db_->Exec("commit bulk transaction", "COMMIT");
+    BIAC_RETURN_IF_ERROR(db_->Exec("commit bulk transaction", "COMMIT"));
+    stored_max_id_ = transaction_max_id_;
+    return Status::Ok();
   }
 
   void Abort() override {
@@ -840,15 +996,23 @@ class SqliteStore final : public Store, private WriterBackend {
   bool HasOwnWork() const override { return auto_prune_; }
 
   Status ApplyObservations(const ObservationBatch& batch) {
-    BIAC_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kInsertObservation));
+    BIAC_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kInsertBlock));
     const std::string& arena = batch.arena;
-    for (const ObservationRow& row : batch.rows) {
+    for (const ObservationBlock& block : batch.blocks) {
+      // Ids increase in queue order (store.h); a block at or below the highest stored id
+      // would overlap a stored one, which the block table's key cannot see.
+      if (block.first_id <= transaction_max_id_) {
+        return Unavailable(options_.path + ": insert observation: id " +
+                           std::to_string(block.first_id) + " is not above the highest stored id " +
+                           std::to_string(transaction_max_id_));
+      }
       stmt.Reset();
-      stmt.Bind(1, row.id).Bind(2, batch.arrival).Bind(3, row.time);
-      stmt.Bind(4, row.source.In(arena)).Bind(5, row.sensor.In(arena));
-      stmt.Bind(6, row.label.In(arena)).BindBlob(7, row.record.In(arena));
+      stmt.Bind(1, block.first_id).Bind(2, block.last_id).Bind(3, batch.arrival);
+      stmt.Bind(4, block.source.In(arena)).Bind(5, block.count);
+      stmt.BindBlob(6, block.records.In(arena));
       BIAC_RETURN_IF_ERROR(stmt.Run());
-      ++source_counts_[row.source.In(arena)];
+      source_counts_[block.source.In(arena)] += static_cast<uint64_t>(block.count);
+      transaction_max_id_ = block.last_id;
     }
     return Status::Ok();
   }
@@ -950,6 +1114,28 @@ class SqliteStore final : public Store, private WriterBackend {
         slot.history_time = row.time;
       }
     }
+    for (const uint64_t id : batch.kept) {
+      const auto it = state.tracks.find(id);
+      if (it == state.tracks.end()) {
+        // Unchanged since a picture this writer never stored: cannot happen while pictures
+        // commit in queue order; should it, the next pictures are sent whole.
+        pictures_.Resync();
+        queue_.ReportError(options_.path + ": picture of view \"" + batch.view + "\": track " +
+                           std::to_string(id) + " kept but never stored; resending whole");
+        continue;
+      }
+      TrackSlot& slot = it->second;
+      if (slot.seen == generation) continue;
+      slot.seen = generation;
+      // The writer's memory was rebuilt from the file (a failed commit): a first history
+      // row, as for a track new to this process, copied from its current row.
+      if (slot.history_time == std::numeric_limits<int64_t>::min()) {
+        BIAC_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kEndHistory));
+        stmt.Bind(1, slot.row_id);
+        BIAC_RETURN_IF_ERROR(stmt.Run());
+        slot.history_time = slot.time;
+      }
+    }
     // Tracks absent from this picture have ended: keep their last state in the history.
     for (auto it = state.tracks.begin(); it != state.tracks.end();) {
       TrackSlot& slot = it->second;
@@ -979,14 +1165,15 @@ class SqliteStore final : public Store, private WriterBackend {
     return stmt.Run();
   }
 
-  // Deletes up to kPruneChunk observations older than cutoff (and updates the per-source
-  // counts) and up to kPruneChunk history rows per view; returns the number deleted.
+  // Deletes up to kPruneBlocks observation blocks older than cutoff (and updates the
+  // per-source counts) and up to kPruneChunk history rows per view; returns the number of
+  // rows deleted.
   static Result<size_t> PruneChunk(SqliteDb& db, Timestamp cutoff) {
     size_t deleted = 0;
     std::vector<std::pair<std::string, int64_t>> counts;
     {
       BIAC_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kPruneCounts));
-      stmt.Bind(1, cutoff.nanos()).Bind(2, static_cast<int64_t>(kPruneChunk));
+      stmt.Bind(1, cutoff.nanos()).Bind(2, static_cast<int64_t>(kPruneBlocks));
       for (;;) {
         BIAC_ASSIGN_OR_RETURN(const bool row, stmt.Step());
         if (!row) break;
@@ -995,7 +1182,7 @@ class SqliteStore final : public Store, private WriterBackend {
     }
     if (!counts.empty()) {
       BIAC_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kPruneObservations));
-      stmt.Bind(1, cutoff.nanos()).Bind(2, static_cast<int64_t>(kPruneChunk));
+      stmt.Bind(1, cutoff.nanos()).Bind(2, static_cast<int64_t>(kPruneBlocks));
       BIAC_RETURN_IF_ERROR(stmt.Run());
       deleted += static_cast<size_t>(sqlite3_changes(db.handle()));
       for (const auto& [source, count] : counts) {
@@ -1025,12 +1212,16 @@ class SqliteStore final : public Store, private WriterBackend {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<SqliteDb>> readers_;  // idle reader connections
 
+  PictureMemory pictures_;  // what PutPicture last queued per view (any thread)
+
   // Writer-thread state.
   std::unordered_map<std::string, ViewState> views_;
   // Per transaction; the views point into the taken items' arenas.
   std::unordered_map<std::string_view, uint64_t> source_counts_;
   bool auto_prune_ = false;
   Timestamp auto_prune_cutoff_;
+  uint64_t stored_max_id_ = 0;       // the highest observation id committed (or ever stored)
+  uint64_t transaction_max_id_ = 0;  // the same, with the open transaction's blocks
 
   WriterQueue queue_;  // last: stopped in the destructor, before the state above goes away
 };
@@ -1052,6 +1243,7 @@ Status CreateOrCheckSchema(SqliteDb& db) {
                                 std::to_string(kSchemaVersion) + "); use a newer biac");
     }
     if (version == kSchemaVersion) return Status::Ok();
+    if (version == 1) return db.Exec("migrate schema from version 1", kMigrateFromVersion1);
     int64_t objects = 0;
     {
       BIAC_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(kObjects));

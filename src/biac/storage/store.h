@@ -56,10 +56,12 @@ struct StoreOptions {
 };
 
 struct StoreStats {
-  uint64_t queued = 0;                  // rows ever queued (observations + picture tracks)
+  // Picture rows: the tracks a PutPicture changed, added or ended (pictures are queued as
+  // the change since the view's previous one; an unchanged picture counts one).
+  uint64_t queued = 0;                  // rows ever queued (observations + picture rows)
   uint64_t committed_observations = 0;  // observations committed by this process
   uint64_t commits = 0;                 // bulk transactions committed
-  uint64_t track_rows = 0;              // picture tracks committed (all views)
+  uint64_t track_rows = 0;              // picture rows committed (all views)
   uint64_t failed_commits = 0;          // bulk transactions that failed (and were retried)
   double last_commit_ms = 0;            // duration of the last bulk transaction
   uint64_t queue_depth = 0;             // rows queued and not yet committed
@@ -99,9 +101,11 @@ class Store {
 
   // --- observations (the node assigns Observation::id, unique and increasing) ---------------
   // Queues the batch for the writer; blocks while the queue is over its limit. Never drops.
-  // Ids must increase across calls in the order the calls queue them (the acknowledgement
-  // watermark relies on it): with several ingest threads, assign ids and call this under
-  // one lock. A restarted node continues from MaxObservationId() + 1.
+  // Ids must increase, within a batch and across calls in the order the calls queue them
+  // (the acknowledgement watermark relies on it, and the SQLite store keeps a call's
+  // observations as blocks of ids): with several ingest threads, assign ids and call this
+  // under one lock. An id at or below one already stored fails the commit (retried, as any
+  // failed commit). A restarted node continues from MaxObservationId() + 1.
   virtual void AppendObservations(std::span<const model::Observation> batch, Timestamp arrival) = 0;
   // The acknowledgement watermark: the highest observation id such that it and every id
   // appended before it are committed (0 before the first commit).

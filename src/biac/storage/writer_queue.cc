@@ -16,6 +16,7 @@ constexpr int kStopRetries = 3;  // failed commits tolerated while stopping befo
 }  // namespace
 
 WriterWork::~WriterWork() = default;
+size_t WriterWork::Supersede(WriterWork& /*older*/, size_t rows) { return rows; }
 WriterBackend::~WriterBackend() = default;
 
 WriterItem WriterItem::Observations(std::unique_ptr<WriterWork> work, size_t rows,
@@ -67,9 +68,11 @@ void WriterQueue::Enqueue(WriterItem item) {
       // A picture is a snapshot: a newer one of the same view replaces the one still
       // waiting (the writer is behind), so a slow disk thins the pictures out instead of
       // holding the producers back. Observations are never replaced.
-      queued_rows_ = queued_rows_ - older->rows + item.rows;
+      const size_t rows = item.work->Supersede(*older->work, item.rows);
+      stats_.queued += rows - item.rows;
+      queued_rows_ = queued_rows_ - older->rows + rows;
       older->work = std::move(item.work);
-      older->rows = item.rows;
+      older->rows = rows;
       ++stats_.superseded_pictures;
     } else {
       item.seq = ++enqueued_seq_;

@@ -37,6 +37,12 @@ namespace biac::storage {
 class WriterWork {
  public:
   virtual ~WriterWork();
+  // Called (under the queue's lock) when this picture replaces `older`, a queued picture of
+  // the same view not taken by the writer yet; returns this item's rows after it. A backend
+  // whose pictures are incremental (only what changed since the previous PutPicture) takes
+  // over what `older` changed and this one only keeps. By default a picture is a whole
+  // snapshot: nothing to take, `rows` unchanged.
+  virtual size_t Supersede(WriterWork& older, size_t rows);
 };
 
 // One queued call: what the queue needs to know of it, and the backend's encoded work.

@@ -28,8 +28,16 @@ using Names = std::vector<std::string>;
 constexpr Duration kLongWait = std::chrono::seconds(10);  // only reached when a test fails
 
 struct Payload final : WriterWork {
-  explicit Payload(std::string n) : name(std::move(n)) {}
+  explicit Payload(std::string n, bool merge = false) : name(std::move(n)), merges(merge) {}
+  // A merging payload stands for a picture queued as a change: replacing a queued one, it
+  // takes over that one's (name) and counts 10 more rows.
+  size_t Supersede(WriterWork& older, size_t rows) override {
+    if (!merges) return rows;
+    name += "+" + static_cast<Payload&>(older).name;
+    return rows + 10;
+  }
   std::string name;
+  bool merges = false;
 };
 
 WriterItem Observations(std::string name, size_t rows, uint64_t max_id) {
@@ -286,6 +294,26 @@ TEST(WriterQueueTest, ANewerPictureReplacesTheQueuedOneOfItsViewInItsPlace) {
   queue.Enqueue(Picture("usa", "usa-3", 5));
   ASSERT_TRUE(queue.Flush().ok());
   EXPECT_EQ(Flat(backend.committed()).back(), "usa-3");
+  EXPECT_EQ(queue.stats().superseded_pictures, 1u);
+}
+
+// A picture queued as a change takes over what the queued one it replaces changed
+// (WriterWork::Supersede): the queue asks the newer work, under its lock, and counts the
+// rows it returns.
+TEST(WriterQueueTest, ANewerPictureTakesOverTheQueuedOneThroughItsWork) {
+  FakeBackend backend;
+  WriterQueue queue(Options());
+  queue.Start(backend, 0);
+  backend.HoldBegin();
+  queue.Enqueue(WriterItem::Picture("usa", std::make_unique<Payload>("usa-1", true), 3));
+  queue.Enqueue(WriterItem::Picture("usa", std::make_unique<Payload>("usa-2", true), 4));
+  ASSERT_TRUE(backend.WaitBegins(1));
+  EXPECT_EQ(queue.stats().queue_depth, 14u);
+  EXPECT_EQ(queue.stats().queued, 3u + 14u);
+  backend.Release();
+  ASSERT_TRUE(queue.Flush().ok());
+  EXPECT_EQ(Flat(backend.committed()), Names({"usa-2+usa-1"}));
+  EXPECT_EQ(queue.stats().track_rows, 14u);
   EXPECT_EQ(queue.stats().superseded_pictures, 1u);
 }
 

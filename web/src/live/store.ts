@@ -2,6 +2,13 @@
 // one slot per track, slots dense in [0, size) so that the arrays are deck.gl attributes as they
 // are). No object per track on the hot path: a TrackInfo is made on demand by get()/forEach().
 // Binary form: src/biac/api/track_codec.h (versions 1 and 2); compact JSON: the same file.
+//
+// Two threads. The stream's worker (socket-worker.ts) holds a TrackStore that decodes every
+// message (applyBinary) and hands the page a copy of its columns (exportFrame: one copy per
+// column into buffers the page gave back, transferred, not cloned); the page's TrackStore
+// adopts them (adoptFrame: no per-track work on the page's main thread, except the layer
+// filter when one is set). Without workers the page's store decodes the messages itself.
+import { EMPTY, IdIndex } from './id-index';
 
 export interface TrackInfo {
   id: number; t: number /* ms data time */; lat: number; lon: number; alt?: number;
@@ -11,7 +18,73 @@ export interface TrackInfo {
   n?: number;
 }
 
-export interface StoreChange { snapshot: boolean; updated: number[]; removed: number[] }
+/**
+ * A change of the store. `updated`: the ids of the tracks a message updated; after a frame from
+ * the worker (adoptFrame), every id of the store (the frame replaces every column).
+ */
+export interface StoreChange { snapshot: boolean; updated: ArrayLike<number>; removed: number[] }
+
+/**
+ * The store's columns as the worker hands them to the page (exportFrame -> adoptFrame). The
+ * typed arrays are `cap` tracks long ([0, n) in use) and are transferred; `strings` and `sets`
+ * are the interned strings and source sets (joined by U+001F) added since the previous frame,
+ * from index `stringBase` / `setBase` on.
+ */
+type U8 = Uint8Array<ArrayBuffer>;
+type U16 = Uint16Array<ArrayBuffer>;
+type U32 = Uint32Array<ArrayBuffer>;
+type F32 = Float32Array<ArrayBuffer>;
+type F64 = Float64Array<ArrayBuffer>;
+export interface StoreFrame {
+  n: number; cap: number; latestTime: number; epochMs: number; snapshot: boolean;
+  removed: number[]; stringBase: number; strings: string[]; setBase: number; sets: string[];
+  indexCount: number; messages: number; decodeMs: number;
+  ids: U32; times: F64; lats: F64; lons: F64; positions: F32; alts: F32; vel: F32;
+  headings: F32; speeds: F32; labels: U16; domains: U8; types: U16; srcs: U16;
+  index: Int32Array<ArrayBuffer>;
+  /** The trails the page asked for (setTrailWants), or null when it asked for none. */
+  trails: TrailPaths | null;
+}
+
+/**
+ * Which trails the map draws: the selected track's, then those of up to `most` tracks inside
+ * `bounds` [w, s, e, n] (w > e: across the antimeridian); `on` false: none. The trails stay in
+ * the worker's store (32 points a track: 38 MB for 100,000 tracks, too much to hand over every
+ * second); each frame carries the wanted ones, as paths.
+ */
+export interface TrailWants {
+  on: boolean; selected: number | null; bounds: [number, number, number, number] | null;
+  most: number;
+}
+
+/** Trails as deck.gl's PathLayer takes them: path i is points [starts[i], starts[i+1]). */
+export interface TrailPaths {
+  count: number; ids: Uint32Array<ArrayBuffer>; starts: Uint32Array<ArrayBuffer>;
+  points: Float32Array<ArrayBuffer>;  // lon, lat per point
+}
+
+const NO_TRAIL_WANTS: TrailWants = { on: false, selected: null, bounds: null, most: 0 };
+const NO_TRAIL_PATHS: TrailPaths = { count: 0, ids: new Uint32Array(0), starts: new Uint32Array(0),
+                                     points: new Float32Array(0) };
+
+function sameWants(a: TrailWants, b: TrailWants): boolean {
+  return a.on === b.on && a.selected === b.selected && a.most === b.most &&
+         (a.bounds === b.bounds ||
+          (!!a.bounds && !!b.bounds && a.bounds.every((v, i) => v === b.bounds![i])));
+}
+
+/** The buffers of trail paths, to transfer them. */
+export function trailBuffers(t: TrailPaths | null): ArrayBuffer[] {
+  return t && t.count ? [t.ids, t.starts, t.points].map((a) => a.buffer as ArrayBuffer) : [];
+}
+
+/** The buffers of a frame, to transfer it (postMessage's transfer list). */
+export function frameBuffers(f: StoreFrame): ArrayBuffer[] {
+  return [f.ids, f.times, f.lats, f.lons, f.positions, f.alts, f.vel, f.headings, f.speeds,
+          f.labels, f.domains, f.types, f.srcs, f.index].map((a) => a.buffer as ArrayBuffer)
+    .concat(trailBuffers(f.trails));
+}
+
 
 /** Typed-array views for deck.gl, valid until the next change (the arrays are reused). */
 export interface TrackColumns {
@@ -72,7 +145,7 @@ export class TrackStore {
 
   private n = 0;
   private cap = 0;
-  private slotOf = new Map<number, number>();
+  private index = new IdIndex();
   private ids = new Uint32Array(0);
   private times = new Float64Array(0);
   private lats = new Float64Array(0);
@@ -106,6 +179,25 @@ export class TrackStore {
   private extras = new Map<number, Extra>();
   private listeners = new Set<(c: StoreChange) => void>();
   private filter: ((t: TrackInfo) => boolean) | null = null;
+  private filterByAttributes = false;
+  private filterMemo = new Map<number, boolean>();
+  // Frames (exportFrame): how many interned strings and sets the page has been sent, the
+  // messages applied and the decoding time since the last frame, and what they changed.
+  private sentStrings = 0;
+  private sentSets = 0;
+  private pendingMessages = 0;
+  private pendingSnapshot = false;
+  private pendingRemoved: number[] = [];
+  /** Called with the trail time when setTrailSeconds changes it (the worker's store follows). */
+  onTrailSeconds: ((seconds: number) => void) | null = null;
+  /** Called when setTrailWants changes them (the worker's store follows). */
+  onTrailWants: ((w: TrailWants) => void) | null = null;
+  /** Changes when trailPaths() may give other paths. */
+  trailVersion = 0;
+  private wants: TrailWants = NO_TRAIL_WANTS;
+  private remoteTrails: TrailPaths | null = null;  // from the worker: the page holds no rings
+  private localTrails: TrailPaths | null = null;
+  private localTrailsKey = '';
   private scratch: TrackInfo = new Track();
   private decoder = new TextDecoder();
   private messageStrings = new Uint16Array(64);
@@ -123,7 +215,7 @@ export class TrackStore {
   sourceSets(): readonly (readonly string[])[] { return this.setList; }
 
   get(id: number): TrackInfo | undefined {
-    const s = this.slotOf.get(id);
+    const s = this.find(id);
     return s === undefined ? undefined : this.info(s, new Track());
   }
 
@@ -181,11 +273,24 @@ export class TrackStore {
     };
   }
 
-  /** The slot of a track in columns(), or -1. */
-  slot(id: number): number { return this.slotOf.get(id) ?? -1; }
+  /** Whether the filter passes the track in `slot`. */
+  isVisible(slot: number): boolean { return this.visible[slot] === 1; }
 
+  /** The slot of a track in columns(), or -1. */
+  slot(id: number): number { return this.index.get(id, this.ids); }
+
+  /** The trail of track `id`, oldest point first (on the page: only if it is a wanted trail). */
   trail(id: number): [number, number][] {
-    const s = this.slotOf.get(id);
+    if (this.adopted) {
+      const t = this.remoteTrails;
+      const i = t ? t.ids.indexOf(id) : -1;
+      if (!t || i < 0) return [];
+      const out: [number, number][] = [];
+      const end = i + 1 < t.count ? t.starts[i + 1] : t.points.length / 2;
+      for (let k = t.starts[i]; k < end; k++) out.push([t.points[2 * k], t.points[2 * k + 1]]);
+      return out;
+    }
+    const s = this.find(id);
     if (s === undefined) return [];
     const out: [number, number][] = [];
     this.forTrail(s, (x, y) => { out.push([x, y]); });
@@ -206,15 +311,88 @@ export class TrackStore {
     return k;
   }
 
-  setTrailSeconds(s: number): void { this.trailSeconds = Math.max(0, s); this.version++; }
+  setTrailSeconds(s: number): void {
+    this.trailSeconds = Math.max(0, s);
+    this.version++;
+    this.onTrailSeconds?.(this.trailSeconds);
+  }
+  get trailTime(): number { return this.trailSeconds; }
+
+  get trailWants(): TrailWants { return this.wants; }
+
+  /** Says which trails trailPaths() gives (the worker's store follows: onTrailWants). */
+  setTrailWants(w: TrailWants): void {
+    if (sameWants(w, this.wants)) return;
+    this.wants = { ...w, bounds: w.bounds ? [...w.bounds] : null };
+    this.trailVersion++;
+    this.onTrailWants?.(this.wants);
+  }
+
+  /** The wanted trails (setTrailWants), as paths: from the worker's last frame on the page. */
+  trailPaths(): TrailPaths {
+    if (this.adopted) return this.remoteTrails ?? NO_TRAIL_PATHS;
+    const key = `${this.version}|${this.trailVersion}`;
+    if (key !== this.localTrailsKey) {
+      this.localTrailsKey = key;
+      this.localTrails = this.computeTrailPaths(this.wants);
+    }
+    return this.localTrails!;
+  }
+
+  /**
+   * Trails from the worker made for new wants (between frames). No change is emitted: the
+   * page's next redraw (each second at the latest) draws them. A redraw for them would set
+   * wants for the view of that moment, and a moving view would then ask and redraw every frame.
+   */
+  adoptTrails(t: TrailPaths | null): void {
+    this.remoteTrails = t;
+    this.trailVersion++;
+  }
+
+  /** The wanted trails from this store's rings: the selected track's first, then in bounds. */
+  computeTrailPaths(w: TrailWants): TrailPaths {
+    if (!w.on) return NO_TRAIL_PATHS;
+    const n = this.n;
+    const chosen: number[] = [];
+    const sel = w.selected !== null ? this.slot(w.selected) : -1;
+    if (sel >= 0) chosen.push(sel);
+    const b = w.bounds;
+    if (b || n <= w.most) {
+      for (let s = 0; s < n && chosen.length < w.most; s++) {
+        if (s === sel || !this.visible[s]) continue;
+        if (b) {
+          const lon = this.lons[s], lat = this.lats[s];
+          const inLon = b[0] <= b[2] ? lon >= b[0] && lon <= b[2] : lon >= b[0] || lon <= b[2];
+          if (!inLon || lat < b[1] || lat > b[3]) continue;
+        }
+        chosen.push(s);
+      }
+    }
+    const points = new Float32Array(2 * TRAIL_POINTS * chosen.length);
+    const starts: number[] = [], ids: number[] = [];
+    let v = 0;
+    for (const s of chosen) {
+      const start = v;
+      // The ring's newest point is the current position.
+      this.forTrail(s, (lon, lat) => { points[2 * v] = lon; points[2 * v + 1] = lat; v++; });
+      if (v - start >= 2) { starts.push(start); ids.push(this.ids[s]); } else v = start;
+    }
+    return { count: starts.length, ids: Uint32Array.from(ids), starts: Uint32Array.from(starts),
+             points: points.slice(0, 2 * v) };
+  }
   get trailPointsPerTrack(): number { return TRAIL_POINTS; }
 
   /**
    * Hidden tracks are not drawn. The predicate is given a TrackInfo that is REUSED between
    * calls (no object per track): read it, do not keep it.
    */
-  setFilter(pred: ((t: TrackInfo) => boolean) | null): void {
+  setFilter(pred: ((t: TrackInfo) => boolean) | null, o: { byAttributes?: boolean } = {}): void {
     this.filter = pred;
+    // byAttributes: the caller promises that the predicate's answer for a track with a source
+    // set depends only on its label, domain and source set: then it is asked once per distinct
+    // (label, domain, source set) and not once per track (100,000 calls a second otherwise).
+    this.filterByAttributes = !!o.byAttributes;
+    this.filterMemo.clear();
     for (let s = 0; s < this.n; s++) this.visible[s] = this.passes(s) ? 1 : 0;
     this.version++;
     this.emit({ snapshot: false, updated: [], removed: [] });
@@ -222,7 +400,7 @@ export class TrackStore {
 
   clear(): void {
     this.n = 0;
-    this.slotOf.clear();
+    this.index.clear();
     this.extras.clear();
     this.version++;
     this.emit({ snapshot: true, updated: [], removed: [] });
@@ -271,6 +449,7 @@ export class TrackStore {
     if (snapshot) this.reset();
     // Room for the whole message at once (a snapshot of 100,000 would double the arrays 7 times).
     if (this.n + nUpdated > this.cap) this.grow(this.n + nUpdated);
+    if (snapshot) this.index.reserve(nUpdated, this.ids);
     const updated = this.updatedIds;
     updated.length = 0;
     // The node lists a message's tracks in the same order every time, so a track's slot is
@@ -279,7 +458,7 @@ export class TrackStore {
     let guess = 0;
     for (let i = 0, r = records; i < nUpdated; i++, r += RECORD_SIZE) {
       const id = v.getUint32(r, true);
-      const slot = guess < this.n && this.ids[guess] === id ? guess : this.slotOf.get(id);
+      const slot = guess < this.n && this.ids[guess] === id ? guess : this.find(id);
       const flags = bytes[r + 31];
       let type = NO_STRING, set = NO_STRING;
       if (attributesAt >= 0) {
@@ -307,8 +486,111 @@ export class TrackStore {
       removed.push(id);
     }
     this.version++;
-    this.emit({ snapshot, updated: updated.slice(), removed });
+    this.noteFrameChange(snapshot, removed);
+    if (this.listeners.size) this.emit({ snapshot, updated: updated.slice(), removed });
     return true;
+  }
+
+  /**
+   * Seeds the interned tables (a new worker's store, with the page's tables: both then index
+   * the same strings the same way). Only on an empty store that has interned nothing yet.
+   */
+  seedTables(strings: readonly string[], sets: readonly string[]): void {
+    if (this.stringList.length || this.setList.length) return;
+    for (const t of strings) this.intern(t);
+    for (const j of sets) this.internSet(j);
+    this.sentStrings = this.stringList.length;
+    this.sentSets = this.setList.length;
+  }
+
+  /** The source sets as the frames carry them (members joined by U+001F), for seedTables. */
+  joinedSets(): string[] { return this.setList.map((m) => m.join(SOURCE_SEPARATOR)); }
+
+  /** Whether a message was applied since the last exportFrame. */
+  get framePending(): boolean { return this.pendingMessages > 0; }
+
+  /**
+   * A copy of the columns for the page (adoptFrame), written into `reuse`'s buffers when they
+   * are large enough (a frame the page gave back) and otherwise into new ones. The copy is one
+   * TypedArray.set per column: a few ms for 100,000 tracks, on the worker's thread.
+   */
+  exportFrame(reuse: StoreFrame | null = null, decodeMs = 0): StoreFrame {
+    const n = this.n;
+    const fits = reuse !== null && reuse.cap >= n && reuse.index.length === this.index.slots.length;
+    const cap = fits ? reuse.cap : Math.max(INITIAL_CAPACITY, Math.ceil(n * 1.25));
+    const f = fits ? reuse : null;
+    const copy = <T extends Float32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array |
+                           Int32Array>(src: T, per: number, old: T | undefined,
+                                        make: (k: number) => T): T => {
+      const dst = old ?? make(cap * per);
+      dst.set(src.subarray(0, n * per));
+      return dst;
+    };
+    const index = f ? f.index : new Int32Array(this.index.slots.length);
+    index.set(this.index.slots);
+    const frame: StoreFrame = {
+      n, cap, latestTime: this.latestTime, epochMs: this.epochMs, snapshot: this.pendingSnapshot,
+      removed: this.pendingRemoved, stringBase: this.sentStrings,
+      strings: this.stringList.slice(this.sentStrings), setBase: this.sentSets,
+      sets: this.setList.slice(this.sentSets).map((m) => m.join(SOURCE_SEPARATOR)),
+      indexCount: this.index.size, messages: this.pendingMessages, decodeMs,
+      ids: copy(this.ids, 1, f?.ids, (k) => new Uint32Array(k)),
+      times: copy(this.times, 1, f?.times, (k) => new Float64Array(k)),
+      lats: copy(this.lats, 1, f?.lats, (k) => new Float64Array(k)),
+      lons: copy(this.lons, 1, f?.lons, (k) => new Float64Array(k)),
+      positions: copy(this.positions, 3, f?.positions, (k) => new Float32Array(k)),
+      alts: copy(this.alts, 1, f?.alts, (k) => new Float32Array(k)),
+      vel: copy(this.vel, 2, f?.vel, (k) => new Float32Array(k)),
+      headings: copy(this.headings, 1, f?.headings, (k) => new Float32Array(k)),
+      speeds: copy(this.speeds, 1, f?.speeds, (k) => new Float32Array(k)),
+      labels: copy(this.labels, 1, f?.labels, (k) => new Uint16Array(k)),
+      domains: copy(this.domains, 1, f?.domains, (k) => new Uint8Array(k)),
+      types: copy(this.types, 1, f?.types, (k) => new Uint16Array(k)),
+      srcs: copy(this.srcs, 1, f?.srcs, (k) => new Uint16Array(k)),
+      index, trails: this.wants.on ? this.computeTrailPaths(this.wants) : null,
+    };
+    this.sentStrings = this.stringList.length;
+    this.sentSets = this.setList.length;
+    this.pendingMessages = 0;
+    this.pendingSnapshot = false;
+    this.pendingRemoved = [];
+    return frame;
+  }
+
+  /**
+   * Takes the worker's columns as this store's own (no copy), computes the layer filter's
+   * visible flags when a filter is set, and tells the listeners. Returns the frame that held
+   * the previous columns (to give back to the worker for the next copy), or null. Arrays from
+   * an earlier columns() are not valid after this (their buffers go back to the worker).
+   */
+  adoptFrame(f: StoreFrame): StoreFrame | null {
+    for (let i = 0; i < f.strings.length; i++) this.internAt(f.stringBase + i, f.strings[i]);
+    for (let i = 0; i < f.sets.length; i++) this.internSetAt(f.setBase + i, f.sets[i]);
+    const old = this.adopted;
+    this.adopted = f;
+    this.n = f.n;
+    this.cap = f.cap;
+    this.ids = f.ids; this.times = f.times; this.lats = f.lats; this.lons = f.lons;
+    this.positions = f.positions; this.alts = f.alts; this.vel = f.vel;
+    this.headings = f.headings; this.speeds = f.speeds; this.labels = f.labels;
+    this.domains = f.domains; this.types = f.types; this.srcs = f.srcs;
+    this.remoteTrails = f.trails;
+    this.trailVersion++;
+    this.index = IdIndex.adopt(f.index, f.indexCount);
+    this.epochMs = f.epochMs;
+    if (f.latestTime > this.latestTime) this.latestTime = f.latestTime;
+    // The page's own columns: ages (columns(now)) and the filter's flags.
+    if (this.ages.length < f.cap) this.ages = new Float32Array(f.cap);
+    if (this.visible.length < f.cap) this.visible = new Uint8Array(f.cap);
+    if (this.filter) {
+      for (let s = 0; s < this.n; s++) this.visible[s] = this.passes(s) ? 1 : 0;
+    } else {
+      this.visible.fill(1, 0, this.n);
+    }
+    if (f.snapshot) this.extras.clear();
+    this.version++;
+    this.emit({ snapshot: f.snapshot, updated: this.ids.subarray(0, this.n), removed: f.removed });
+    return old;
   }
 
   /** Applies one compact-JSON stream message ({"type":"snapshot"|"delta",...}). */
@@ -320,7 +602,7 @@ export class TrackStore {
     const updated: number[] = [];
     for (const t of list) {
       const d = DOMAINS.indexOf((t.dom ?? 'unknown') as (typeof DOMAINS)[number]);
-      this.upsert(t.id, this.slotOf.get(t.id), t.t, t.lat, t.lon, t.alt ?? NaN, t.ve ?? 0, t.vn ?? 0,
+      this.upsert(t.id, this.find(t.id), t.t, t.lat, t.lon, t.alt ?? NaN, t.ve ?? 0, t.vn ?? 0,
                   this.intern(t.label ?? ''), d < 0 ? 0 : d,
                   t.cat ? this.intern(t.cat) : NO_STRING,
                   t.src && t.src.length ? this.internSet(t.src.join(SOURCE_SEPARATOR)) : NO_STRING);
@@ -344,11 +626,38 @@ export class TrackStore {
 
   // ---- internals ----
 
+  private adopted: StoreFrame | null = null;
+
+  private noteFrameChange(snapshot: boolean, removed: number[]): void {
+    this.pendingMessages++;
+    if (snapshot) { this.pendingSnapshot = true; this.pendingRemoved = []; }
+    for (const id of removed) this.pendingRemoved.push(id);
+  }
+
+  // Interns `text` at index k (a frame's table entry): the worker's store was seeded with this
+  // store's tables, so k is the next index; anything else is a different session's table.
+  private internAt(k: number, text: string): void {
+    if (k === this.stringList.length) { this.intern(text); return; }
+    if (this.stringList[k] !== text) throw new Error(`frame string ${k} differs from the page's`);
+  }
+
+  private internSetAt(k: number, joined: string): void {
+    if (k === this.setList.length) { this.internSet(joined); return; }
+    if (this.setList[k].join(SOURCE_SEPARATOR) !== joined) {
+      throw new Error(`frame source set ${k} differs from the page's`);
+    }
+  }
+
+  private find(id: number): number | undefined {
+    const s = this.index.get(id, this.ids);
+    return s === EMPTY ? undefined : s;
+  }
+
   private emit(c: StoreChange): void { this.listeners.forEach((fn) => fn(c)); }
 
   private reset(): void {
     this.n = 0;
-    this.slotOf.clear();
+    this.index.clear();
     this.extras.clear();
   }
 
@@ -407,8 +716,8 @@ export class TrackStore {
     if (s === undefined) {
       if (this.n === this.cap) this.grow();
       s = this.n++;
-      this.slotOf.set(id, s);
       this.ids[s] = id;
+      this.index.set(id, s, this.ids);
       this.trailHead[s] = 0;
       this.trailLen[s] = 0;
       if (this.epochMs === 0) this.epochMs = t;
@@ -462,9 +771,9 @@ export class TrackStore {
   }
 
   private remove(id: number): void {
-    const s = this.slotOf.get(id);
+    const s = this.find(id);
     if (s === undefined) return;
-    this.slotOf.delete(id);
+    this.index.delete(id, this.ids);
     this.extras.delete(id);
     const last = --this.n;
     if (s !== last) this.move(last, s);
@@ -472,7 +781,7 @@ export class TrackStore {
 
   private move(from: number, to: number): void {
     this.ids[to] = this.ids[from];
-    this.slotOf.set(this.ids[to], to);
+    this.index.set(this.ids[to], to, this.ids);
     this.times[to] = this.times[from];
     this.lats[to] = this.lats[from];
     this.lons[to] = this.lons[from];
@@ -494,7 +803,17 @@ export class TrackStore {
   }
 
   private passes(s: number): boolean {
-    return this.filter ? this.filter(this.info(s, this.scratch)) : true;
+    if (!this.filter) return true;
+    if (!this.filterByAttributes || this.srcs[s] === NO_STRING) {
+      return this.filter(this.info(s, this.scratch));
+    }
+    const key = (this.labels[s] * 0x10000 + this.srcs[s]) * 8 + this.domains[s];
+    let v = this.filterMemo.get(key);
+    if (v === undefined) {
+      v = this.filter(this.info(s, this.scratch));
+      this.filterMemo.set(key, v);
+    }
+    return v;
   }
 
   private info(s: number, o: TrackInfo): TrackInfo {

@@ -70,48 +70,99 @@ export function affiliationRank(a: string): number {
 
 /**
  * Draws the decimated tracks inside `view` [w, s, e, n] grown by MARGIN at `zoom`. `reuse`: an
- * earlier image's pixels, overwritten when large enough.
+ * earlier image's pixels, overwritten when large enough. All at once: DensityBuilder does the
+ * same in steps.
  */
 export function densityImage(t: DensityTracks, view: readonly [number, number, number, number],
                              zoom: number, reuse?: Uint8ClampedArray): DensityImage {
-  const world = TILE_PX * 2 ** zoom;
-  const vx0 = mercatorX(view[0], world), vx1 = mercatorX(view[2], world);
-  const vy0 = mercatorY(view[3], world), vy1 = mercatorY(view[1], world);
-  const mx = (vx1 - vx0) * MARGIN, my = (vy1 - vy0) * MARGIN;
-  // On the cell grid, within the world.
-  const x0 = Math.max(0, Math.floor((vx0 - mx) / CELL_PX) * CELL_PX);
-  const y0 = Math.max(0, Math.floor((vy0 - my) / CELL_PX) * CELL_PX);
-  let cols = Math.ceil((Math.min(world, vx1 + mx) - x0) / CELL_PX);
-  let rows = Math.ceil((Math.min(world, vy1 + my) - y0) / CELL_PX);
-  cols = Math.max(1, Math.min(cols, MAX_TEXELS / DOT_TEXELS));
-  rows = Math.max(1, Math.min(rows, MAX_TEXELS / DOT_TEXELS));
-  const winner = new Int32Array(cols * rows).fill(-1);
-  const n = t.count;
-  let drawn = 0;
-  for (let i = 0; i < n; i++) {
-    const a = t.colors[4 * i + 3];
-    if (a === 0) continue;
-    const cx = Math.floor((mercatorX(t.positions[3 * i], world) - x0) / CELL_PX);
-    if (cx < 0 || cx >= cols) continue;
-    const cy = Math.floor((mercatorY(t.positions[3 * i + 1], world) - y0) / CELL_PX);
-    if (cy < 0 || cy >= rows) continue;
-    drawn++;
-    const cell = cy * cols + cx;
-    const w = winner[cell];
-    if (w < 0 || t.ranks[i] > t.ranks[w] || (t.ranks[i] === t.ranks[w] && a > t.colors[4 * w + 3])) {
-      winner[cell] = i;
-    }
+  const b = new DensityBuilder(t, view, zoom, reuse);
+  b.step(Infinity);
+  return b.result();
+}
+
+/**
+ * densityImage in steps, so that the page's main thread is never held long (a 100,000-track
+ * image is tens of ms of work, several times that on a loaded machine): step(k) handles at most
+ * k more tracks (then the image's rows, k cells at a time) and says whether the image is done.
+ * The tracks' arrays are read while stepping: a change to them in between shows in the image.
+ */
+export class DensityBuilder {
+  private readonly world: number;
+  private readonly x0: number;
+  private readonly y0: number;
+  private readonly cols: number;
+  private readonly rows: number;
+  private readonly winner: Int32Array;
+  private readonly reuse: Uint8ClampedArray | undefined;
+  private pixels: Uint8ClampedArray | null = null;
+  private next = 0;        // next track, then (after the tracks) next cell
+  private drawn = 0;
+  private cells = 0;
+  private tracksDone = false;
+  private done = false;
+
+  constructor(private readonly t: DensityTracks, view: readonly [number, number, number, number],
+              readonly zoom: number, reuse?: Uint8ClampedArray) {
+    const world = TILE_PX * 2 ** zoom;
+    const vx0 = mercatorX(view[0], world), vx1 = mercatorX(view[2], world);
+    const vy0 = mercatorY(view[3], world), vy1 = mercatorY(view[1], world);
+    const mx = (vx1 - vx0) * MARGIN, my = (vy1 - vy0) * MARGIN;
+    // On the cell grid, within the world.
+    this.world = world;
+    this.x0 = Math.max(0, Math.floor((vx0 - mx) / CELL_PX) * CELL_PX);
+    this.y0 = Math.max(0, Math.floor((vy0 - my) / CELL_PX) * CELL_PX);
+    const cols = Math.ceil((Math.min(world, vx1 + mx) - this.x0) / CELL_PX);
+    const rows = Math.ceil((Math.min(world, vy1 + my) - this.y0) / CELL_PX);
+    this.cols = Math.max(1, Math.min(cols, MAX_TEXELS / DOT_TEXELS));
+    this.rows = Math.max(1, Math.min(rows, MAX_TEXELS / DOT_TEXELS));
+    this.winner = new Int32Array(this.cols * this.rows).fill(-1);
+    this.reuse = reuse;
   }
-  const width = cols * DOT_TEXELS, height = rows * DOT_TEXELS;
-  const size = 4 * width * height;
-  const pixels = reuse && reuse.length === size ? reuse : new Uint8ClampedArray(size);
-  pixels.fill(0);
-  let cells = 0;
-  for (let cy = 0; cy < rows; cy++) {
-    for (let cx = 0; cx < cols; cx++) {
-      const w = winner[cy * cols + cx];
+
+  get finished(): boolean { return this.done; }
+
+  /** Handles at most `k` tracks or cells; true when the image is done. */
+  step(k: number): boolean {
+    if (this.done) return true;
+    const t = this.t, world = this.world, x0 = this.x0, y0 = this.y0;
+    const cols = this.cols, rows = this.rows, winner = this.winner;
+    if (!this.tracksDone) {
+      const n = t.count;
+      const end = Math.min(n, this.next + k);
+      let drawn = this.drawn;
+      for (let i = this.next; i < end; i++) {
+        const a = t.colors[4 * i + 3];
+        if (a === 0) continue;
+        const cx = Math.floor((mercatorX(t.positions[3 * i], world) - x0) / CELL_PX);
+        if (cx < 0 || cx >= cols) continue;
+        const cy = Math.floor((mercatorY(t.positions[3 * i + 1], world) - y0) / CELL_PX);
+        if (cy < 0 || cy >= rows) continue;
+        drawn++;
+        const cell = cy * cols + cx;
+        const w = winner[cell];
+        if (w < 0 || t.ranks[i] > t.ranks[w] || (t.ranks[i] === t.ranks[w] && a > t.colors[4 * w + 3])) {
+          winner[cell] = i;
+        }
+      }
+      this.drawn = drawn;
+      k -= end - this.next;
+      this.next = end;
+      if (end < n) return false;
+      this.tracksDone = true;
+      this.next = 0;
+      const size = 4 * cols * DOT_TEXELS * rows * DOT_TEXELS;
+      this.pixels = this.reuse && this.reuse.length === size ? this.reuse : new Uint8ClampedArray(size);
+      this.pixels.fill(0);
+    }
+    const pixels = this.pixels!;
+    const width = cols * DOT_TEXELS;
+    const total = cols * rows;
+    const end = Math.min(total, this.next + Math.max(0, k));
+    for (let cell = this.next; cell < end; cell++) {
+      const w = winner[cell];
       if (w < 0) continue;
-      cells++;
+      this.cells++;
+      const cx = cell % cols, cy = (cell - cx) / cols;
       // The dot: the texel of the cell under the winning track (at most half a cell off).
       const tx = Math.min(cx * DOT_TEXELS + DOT_TEXELS - 1, Math.max(cx * DOT_TEXELS,
         Math.floor(((mercatorX(t.positions[3 * w], world) - x0) * DOT_TEXELS) / CELL_PX)));
@@ -123,11 +174,21 @@ export function densityImage(t: DensityTracks, view: readonly [number, number, n
       pixels[p + 2] = t.colors[4 * w + 2];
       pixels[p + 3] = t.colors[4 * w + 3];
     }
+    this.next = end;
+    this.done = end >= total;
+    return this.done;
   }
-  const x1 = x0 + cols * CELL_PX, y1 = y0 + rows * CELL_PX;
-  return { width, height, pixels, zoom, cells, drawnTracks: drawn,
-           bounds: [longitudeOf(x0, world), latitudeOf(y1, world), longitudeOf(x1, world),
-                    latitudeOf(y0, world)] };
+
+  /** The image (once step() said done). */
+  result(): DensityImage {
+    if (!this.done) throw new Error('density image not finished');
+    const world = this.world;
+    const x1 = this.x0 + this.cols * CELL_PX, y1 = this.y0 + this.rows * CELL_PX;
+    return { width: this.cols * DOT_TEXELS, height: this.rows * DOT_TEXELS, pixels: this.pixels!,
+             zoom: this.zoom, cells: this.cells, drawnTracks: this.drawn,
+             bounds: [longitudeOf(this.x0, world), latitudeOf(y1, world), longitudeOf(x1, world),
+                      latitudeOf(this.y0, world)] };
+  }
 }
 
 /** Whether `view` [w, s, e, n] lies inside the image's bounds (else the image is rebuilt). */

@@ -11,9 +11,10 @@
 // (empty when unused) so that no shader is compiled in the middle of an interaction.
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { BitmapLayer, IconLayer, LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import { DOMAINS, NO_STRING, type TrackColumns, type TrackStore } from '../live/store';
+import { DOMAINS, NO_STRING, type TrackColumns, type TrackStore, type TrailPaths,
+         type TrailWants } from '../live/store';
 import { affiliationColor, atlasImage, sharedAtlas, sidcFor, type SymbolAtlas } from './symbols';
-import { affiliationRank, covers, densityImage, type DensityImage } from './density';
+import { affiliationRank, covers, DensityBuilder, type DensityImage } from './density';
 
 export interface TrackLayerOptions {
   selectedId: number | null; now: number; staleAfterS: number; showTrails: boolean;
@@ -37,6 +38,12 @@ export interface TrackLayerOptions {
    * few-pixel cell, as one bitmap (density.ts); 'dots': a dot per track (ScatterplotLayer).
    */
   denseMode?: 'decimated' | 'dots';
+  /**
+   * Optional: called when a layer's data made in the background is ready (the dense view's
+   * image, built in slices between frames): trackLayers should be called again. Without it the
+   * image is built at once.
+   */
+  onAsync?: () => void;
 }
 
 /** The part of a MapLibre map that attachTrackPicking uses. */
@@ -125,7 +132,10 @@ interface Cache {
   density: DensityImage | null;
   densityKey: string;
   densityData: ImageData | null;  // the BitmapLayer image
+  densityBuild: { key: string; builder: DensityBuilder } | null;  // in progress
+  densitySpare: Uint8ClampedArray | null;  // the image before the shown one: the next is built in it
   iconOfSlot: Int32Array;
+  positions: Float32Array; // a copy of the store's: its buffers go back to the stream's worker
   iconDefs: Float32Array;
   sizes: Float32Array;
   colors: Uint8Array;
@@ -186,7 +196,8 @@ function newCache(store: TrackStore): Cache {
   return { store, bufKey: '', trailKey: '', viewKey: '', inView: 0, n: -1, version: -1, atlasVersion: -1,
            atlasImage: null, iconOfKey: new Int32Array(ICON_KEYS).fill(-1), iconRgb: [], iconRank: [],
            ranks: new Uint8Array(0), density: null, densityKey: '', densityData: null,
-           iconOfSlot: new Int32Array(0),
+           densityBuild: null, densitySpare: null,
+           iconOfSlot: new Int32Array(0), positions: new Float32Array(0),
            iconDefs: new Float32Array(0), sizes: new Float32Array(0), colors: new Uint8Array(0),
            dotColors: new Uint8Array(0), targets: new Float32Array(0),
            vectorColors: new Uint8Array(0), aPositions: null, aIconDefs: null, aSizes: null,
@@ -206,6 +217,7 @@ function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void 
   const resized = n !== c.n || c.iconDefs.length < 7 * n;
   const moved = store.version !== c.version;
   c.iconOfSlot = grown(c.iconOfSlot, n, (k) => new Int32Array(k));
+  c.positions = grown(c.positions, 3 * n, (k) => new Float32Array(k));
   c.iconDefs = grown(c.iconDefs, 7 * n, (k) => new Float32Array(k));
   c.sizes = grown(c.sizes, n, (k) => new Float32Array(k));
   c.colors = grown(c.colors, 4 * n, (k) => new Uint8Array(k));
@@ -283,7 +295,9 @@ function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void 
   const any = resized || moved || iconsChanged || sizesChanged || colorsChanged || dotsChanged ||
               vectorColorsChanged || c.aPositions === null;
   if (moved || resized || !c.aPositions) {
-    c.aPositions = { value: cols.positions, size: 3 };
+    // A copy: deck.gl keeps the attribute's array, and the store's goes back to the worker.
+    c.positions.set(cols.positions);
+    c.aPositions = { value: c.positions.subarray(0, 3 * n), size: 3 };
     c.aTargets = { value: c.targets.subarray(0, 3 * n), size: 3 };
   }
   if (iconsChanged || !c.aIconDefs) c.aIconDefs = { value: c.iconDefs.subarray(0, 7 * n), size: 7 };
@@ -302,7 +316,7 @@ function updateBuffers(c: Cache, store: TrackStore, o: TrackLayerOptions): void 
                                               getTargetPosition: c.aTargets,
                                               getColor: c.aVectorColors } };
   }
-  c.ids = cols.ids;
+  c.ids = o.gpuPicking ?? true ? cols.ids.slice() : c.ids;  // for deck.gl's picking only
   c.n = n;
   c.version = store.version;
 }
@@ -343,23 +357,39 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
   lastDecimated = decimated;
   if (decimated) {
     const densityKey = [c.bufKey, o.zoom!.toFixed(4)].join('|');
-    if (densityKey !== c.densityKey || !c.density || !covers(c.density, o.bounds!)) {
-      c.densityKey = densityKey;
-      c.density = densityImage({ count: c.n, positions: c.aPositions!.value, colors: c.dotColors,
-                                 ranks: c.ranks }, o.bounds!, o.zoom!);
-      c.densityData = new ImageData(c.density.pixels as Uint8ClampedArray<ArrayBuffer>, c.density.width,
-                                    c.density.height);
+    if ((densityKey !== c.densityKey || !c.density || !covers(c.density, o.bounds!)) &&
+        !c.densityBuild) {
+      // Built into the image before the shown one (deck.gl uploaded that one long ago): two
+      // buffers in turn, not 1-2 MB of new memory a second for the garbage collector.
+      const builder = new DensityBuilder({ count: c.n, positions: c.positions, colors: c.dotColors,
+                                           ranks: c.ranks }, o.bounds!, o.zoom!,
+                                         c.densitySpare ?? undefined);
+      c.densityBuild = { key: densityKey, builder };
+      // A large picture is built in slices between frames (the former image stays meanwhile,
+      // drawn at its own bounds): at once it is a task of tens of ms, several times that on a
+      // loaded machine, in the middle of a pan.
+      if (!o.onAsync || c.n <= SYNC_DENSITY_TRACKS) {
+        builder.step(Infinity);
+        finishDensity(c);
+      } else {
+        buildInSlices(c, o.onAsync);
+      }
     }
   }
   // In a dense view (dots) only the selected track has a trail: 2,000 trails among 50,000 dots
   // tell nothing and are ~64,000 path segments a frame to draw.
-  const trailKey = o.showTrails ? [store.version, o.selectedId, boundsKey, dots].join('|') : 'off';
+  // The store makes the trails (in the stream's worker, which holds the trails' rings).
+  // In a dense view only the selected track's trail: no bounds, so a moving view asks nothing.
+  store.setTrailWants({ on: o.showTrails, selected: o.selectedId,
+                        bounds: !dots && o.bounds ? o.bounds.map(roundBound) as TrailWants['bounds'] : null,
+                        most: dots ? 0 : TRAIL_TRACKS });
+  const trailKey = o.showTrails ? [store.version, store.trailVersion].join('|') : 'off';
   if (trailKey !== c.trailKey) {
     c.trailKey = trailKey;
     c.trailData = NO_TRAILS;
     c.trailCount = 0;
     if (o.showTrails) {
-      const trails = buildTrails(store, store.columns(o.now), o, dots ? 0 : TRAIL_TRACKS);
+      const trails = visibleTrails(store, store.trailPaths());
       if (trails.count > 0) {
         c.trailData = { length: trails.count, startIndices: trails.starts,
                         attributes: { getPath: { value: trails.points, size: 2 } } };
@@ -396,10 +426,11 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
     antialiasing: false,
     pickable: gpuPicking && dots && !decimated, onClick: pick,
   }) as unknown as Layer);
+  const showDensity = decimated && c.density !== null;
   layers.push(new BitmapLayer({
     id: 'track-density',
-    image: (decimated ? c.densityData : NO_IMAGE()) as never,
-    bounds: decimated ? c.density!.bounds : [0, 0, 1e-6, 1e-6],
+    image: (showDensity ? c.densityData : NO_IMAGE()) as never,
+    bounds: showDensity ? c.density!.bounds : [0, 0, 1e-6, 1e-6],
     textureParameters: NEAREST, pickable: false,
   }) as unknown as Layer);
   layers.push(new IconLayer({
@@ -431,6 +462,54 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
   return layers;
 }
 
+// The view's bounds for the trail wants, to 0.01 degree (as the trails followed the view before).
+const roundBound = (v: number): number => Math.round(v * 100) / 100;
+
+const SYNC_DENSITY_TRACKS = 20_000;  // fewer tracks: the dense image at once (a few ms)
+const SLICE_MS = 6;                  // a slice of the dense image's build, at most about
+const SLICE_CHECK = 2048;            // tracks or cells between two looks at the clock
+
+function finishDensity(c: Cache): void {
+  const b = c.densityBuild!;
+  c.densityBuild = null;
+  c.densityKey = b.key;
+  c.densitySpare = c.density?.pixels ?? null;
+  c.density = b.builder.result();
+  c.densityData = new ImageData(c.density.pixels as Uint8ClampedArray<ArrayBuffer>, c.density.width,
+                                c.density.height);
+}
+
+// Yields to the event loop between slices (a MessageChannel message: no timer clamping), so
+// input, frames and stream frames run in between.
+const sliceChannel = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
+let sliceQueue: (() => void)[] = [];
+if (sliceChannel) {
+  sliceChannel.port1.onmessage = () => {
+    const q = sliceQueue;
+    sliceQueue = [];
+    for (const f of q) f();
+  };
+}
+function nextSlice(f: () => void): void {
+  if (!sliceChannel) { setTimeout(f, 0); return; }
+  sliceQueue.push(f);
+  if (sliceQueue.length === 1) sliceChannel.port2.postMessage(0);
+}
+
+function buildInSlices(c: Cache, ready: () => void): void {
+  const build = c.densityBuild!;
+  const slice = (): void => {
+    if (cache !== c || c.densityBuild !== build) return;  // the store changed: dropped
+    const t0 = performance.now();
+    while (!build.builder.step(SLICE_CHECK)) {
+      if (performance.now() - t0 >= SLICE_MS) { nextSlice(slice); return; }
+    }
+    finishDensity(c);
+    ready();
+  };
+  nextSlice(slice);
+}
+
 /** The tracks the filter passes inside bounds [w, s, e, n] (w > e: across the antimeridian). */
 function countInView(cols: TrackColumns, b: [number, number, number, number]): number {
   let k = 0;
@@ -444,35 +523,26 @@ function countInView(cols: TrackColumns, b: [number, number, number, number]): n
   return k;
 }
 
-/** Flattens the trails of the selected track and at most `most` others in view (PathLayer form). */
-function buildTrails(store: TrackStore, cols: TrackColumns, o: TrackLayerOptions, most: number):
-    { count: number; starts: Uint32Array; points: Float32Array } {
-  const n = cols.count;
-  const chosen: number[] = [];
-  const sel = o.selectedId !== null ? store.slot(o.selectedId) : -1;
-  if (sel >= 0) chosen.push(sel);
-  const b = o.bounds;
-  if (b || n <= most) {
-    for (let s = 0; s < n && chosen.length < most; s++) {
-      if (s === sel || !cols.visible[s]) continue;
-      if (b) {
-        const lon = cols.positions[3 * s], lat = cols.positions[3 * s + 1];
-        const inLon = b[0] <= b[2] ? lon >= b[0] && lon <= b[2] : lon >= b[0] || lon <= b[2];
-        if (!inLon || lat < b[1] || lat > b[3]) continue;
-      }
-      chosen.push(s);
-    }
+/**
+ * The paths of the tracks the filter passes (the worker chose them without the page's layer
+ * filter): the paths as they are when all pass.
+ */
+function visibleTrails(store: TrackStore, t: TrailPaths): TrailPaths {
+  let all = true;
+  for (let i = 0; i < t.count && all; i++) {
+    const s = store.slot(t.ids[i]);
+    all = s >= 0 && store.isVisible(s);
   }
-  const per = store.trailPointsPerTrack;
-  const points = new Float32Array(2 * per * chosen.length);
-  const starts: number[] = [];
-  let v = 0;
-  for (const s of chosen) {
-    const start = v;
-    // The ring's newest point is the current position.
-    store.forTrail(s, (lon, lat) => { points[2 * v] = lon; points[2 * v + 1] = lat; v++; });
-    if (v - start >= 2) starts.push(start); else v = start;
+  if (all) return t;
+  const ids: number[] = [], starts: number[] = [], points: number[] = [];
+  for (let i = 0; i < t.count; i++) {
+    const s = store.slot(t.ids[i]);
+    if (s < 0 || !store.isVisible(s)) continue;
+    const end = i + 1 < t.count ? t.starts[i + 1] : t.points.length / 2;
+    ids.push(t.ids[i]);
+    starts.push(points.length / 2);
+    for (let k = 2 * t.starts[i]; k < 2 * end; k++) points.push(t.points[k]);
   }
-  return { count: starts.length, starts: Uint32Array.from(starts),
-           points: points.subarray(0, 2 * v) };
+  return { count: ids.length, ids: Uint32Array.from(ids), starts: Uint32Array.from(starts),
+           points: Float32Array.from(points) };
 }

@@ -14,6 +14,8 @@ const ENTRIES = {
   exportQuery: 'web/src/ui/export.ts',
   tableOrder: 'web/src/ui/table-order.ts',
   density: 'web/src/map/density.ts',
+  store: 'web/src/live/store.ts',
+  idIndex: 'web/src/live/id-index.ts',
 };
 
 async function buildAll() {
@@ -37,5 +39,5 @@ async function buildAll() {
   }
 }
 
-/** The built modules: { labels, geo, symbols, exportQuery, tableOrder, density }. */
+/** The built modules: { labels, geo, symbols, exportQuery, tableOrder, density, store, idIndex }. */
 export const modules = await buildAll();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modules } from './build.mjs';
 
-const { densityImage, covers, mercatorX, mercatorY, affiliationRank, CELL_PX, DOT_TEXELS } = modules.density;
+const { densityImage, DensityBuilder, covers, mercatorX, mercatorY, affiliationRank, CELL_PX, DOT_TEXELS } = modules.density;
 
 const ZOOM = 5;
 const WORLD = 512 * 2 ** ZOOM;
@@ -124,4 +124,30 @@ test('every drawn track in the image lights its own cell, under it; none elsewhe
     }
   }
   assert.equal(lit, cells.size);
+});
+
+test('built in steps (DensityBuilder) the image is the one built at once', () => {
+  // 3,000 tracks over the view and beyond it, mixed ranks and alphas (0: not drawn).
+  let seed = 5;
+  const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const list = Array.from({ length: 3000 }, () => ({
+    lon: 110 + r() * 40, lat: 15 + r() * 25, rank: 1 + Math.floor(r() * 4),
+    rgb: [Math.floor(r() * 256), Math.floor(r() * 256), Math.floor(r() * 256)],
+    alpha: r() < 0.1 ? 0 : 70 + Math.floor(r() * 186),
+  }));
+  const t = tracks(list);
+  const once = densityImage(t, VIEW, ZOOM);
+  assert.ok(once.cells > 500);
+  for (const k of [1, 7, 1000, 2999]) {
+    const b = new DensityBuilder(t, VIEW, ZOOM);
+    let steps = 0;
+    while (!b.step(k)) steps++;
+    assert.ok(steps >= Math.floor(3000 / k), `k ${k}: ${steps} steps`);
+    assert.throws(() => new DensityBuilder(t, VIEW, ZOOM).result(), /not finished/);
+    const img = b.result();
+    assert.deepEqual(img.bounds, once.bounds);
+    assert.equal(img.cells, once.cells);
+    assert.equal(img.drawnTracks, once.drawnTracks);
+    assert.deepEqual(img.pixels, once.pixels);
+  }
 });

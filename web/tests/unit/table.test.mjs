@@ -3,20 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modules } from './build.mjs';
+import { rng } from './rng.mjs';
 
 const { orderRows, rankOf, stringRanks, filterWords } = modules.tableOrder;
-
-// mulberry32: the same rows on every run.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The table's former order: every passing row sorted by (key, id), the direction on both.
 function plainOrder(n, keep, keys, ids, desc) {
