@@ -85,6 +85,36 @@ struct Streamer::Client {
   BoundingBox served_viewport;
 };
 
+// The messages encoded in one round of the streamer. Clients of one audience that hold the
+// same tracks (the same viewport, connected at about the same time: a wall of screens, the
+// load bench's clients) are due the same difference; the message is encoded once and copied
+// for the others. A message is reused only for the same publication, encoding and kind, and
+// the same updated tracks (pointers into that publication) and removed ids, in order.
+struct Streamer::Round {
+  struct Message {
+    const PublishedPicture* published;
+    bool binary;
+    bool snapshot;
+    std::vector<const model::FusedTrack*> updated;
+    std::vector<uint64_t> removed;
+    std::string bytes;
+  };
+  static constexpr size_t kMaxMessages = 16;  // distinct messages kept per round
+  std::vector<Message> messages;
+
+  const std::string* Find(const PublishedPicture& published, bool binary, bool snapshot,
+                          const std::vector<const model::FusedTrack*>& updated,
+                          const std::vector<uint64_t>& removed) const {
+    for (const Message& m : messages) {
+      if (m.published == &published && m.binary == binary && m.snapshot == snapshot &&
+          m.updated == updated && m.removed == removed) {
+        return &m.bytes;
+      }
+    }
+    return nullptr;
+  }
+};
+
 class Streamer::Handler final : public net::WebSocketHandler {
  public:
   explicit Handler(std::shared_ptr<Client> client) : client_(std::move(client)) {}
@@ -161,6 +191,7 @@ StreamStats Streamer::stats() const {
   s.bytes = bytes_.load();
   s.skipped_rounds = skipped_.load();
   s.track_updates = updates_.load();
+  s.shared_messages = shared_.load();
   return s;
 }
 
@@ -179,15 +210,20 @@ void Streamer::Run() {
       clients = clients_;
     }
     const Timestamp now = clock_->Now();
+    // The publications served this round stay alive while the round's messages point to them.
+    std::vector<std::shared_ptr<const PublishedPicture>> pictures;
+    Round round;
     for (const auto& client : clients) {
-      const auto picture = hub_->Latest(client->audience);
-      Serve(*client, *picture, now);
+      auto picture = hub_->Latest(client->audience);
+      Serve(*client, *picture, now, round);
+      pictures.push_back(std::move(picture));
     }
     clients.clear();
   }
 }
 
-void Streamer::Serve(Client& client, const PublishedPicture& published, Timestamp now) {
+void Streamer::Serve(Client& client, const PublishedPicture& published, Timestamp now,
+                     Round& round) {
   BoundingBox viewport;
   bool resync = false;
   {
@@ -360,7 +396,10 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
     return;
   }
   std::string message;
-  if (client.binary) {
+  const std::string* shared = round.Find(published, client.binary, snapshot, updated, removed);
+  if (shared != nullptr) {
+    message = *shared;
+  } else if (client.binary) {
     message = EncodeBinaryMessage(snapshot ? kBinarySnapshot : kBinaryDelta,
                                   published.picture.time, updated, removed);
   } else {
@@ -383,12 +422,16 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
     }
     message += '}';
   }
+  if (shared == nullptr && round.messages.size() < Round::kMaxMessages) {
+    round.messages.push_back({&published, client.binary, snapshot, updated, removed, message});
+  }
   const size_t bytes = message.size();
   if (!client.session->Send(std::move(message), client.binary)) {
     ++skipped_;  // coalesced: the next round sends the latest difference
     return;
   }
   ++messages_;
+  if (shared != nullptr) ++shared_;
   bytes_ += bytes;
   updates_ += updated.size();
   if (!snapshot) {

@@ -63,6 +63,7 @@ struct StreamStats {
   uint64_t bytes = 0;
   uint64_t skipped_rounds = 0;  // a client's round skipped because its queue was full
   uint64_t track_updates = 0;
+  uint64_t shared_messages = 0;  // messages copied from another client's in the same round
 };
 
 class Streamer {
@@ -83,9 +84,10 @@ class Streamer {
 
  private:
   struct Client;
+  struct Round;
   class Handler;
   void Run();
-  void Serve(Client& client, const PublishedPicture& picture, Timestamp now);
+  void Serve(Client& client, const PublishedPicture& picture, Timestamp now, Round& round);
 
   const PictureHub* hub_;
   const Clock* clock_;
@@ -95,7 +97,7 @@ class Streamer {
   std::atomic<bool> stop_{false};
   std::thread thread_;
   LatencyHistogram latency_;
-  std::atomic<uint64_t> messages_{0}, bytes_{0}, skipped_{0}, updates_{0};
+  std::atomic<uint64_t> messages_{0}, bytes_{0}, skipped_{0}, updates_{0}, shared_{0};
 };
 
 }  // namespace biac::api

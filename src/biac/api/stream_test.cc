@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -83,6 +84,58 @@ TEST(Streamer, ServesAClientWhoseHandshakeIsPendingAndDropsItWhenItsConnectionEn
   hub.Publish(0, p, clock.Now());
   EXPECT_TRUE(WaitUntil([&] { return streamer.stats().clients == 0; }));
   streamer.Stop();
+}
+
+// Clients due the same difference in one round get one message, encoded once; a client with
+// another viewport, audience or encoding gets its own.
+TEST(Streamer, ClientsDueTheSameDifferenceShareOneMessage) {
+  PictureHub hub({"us", "jpn"});
+  ManualClock clock(Timestamp::FromNanos(1'780'272'001'000'000'000));
+  Streamer streamer(&hub, &clock, StreamOptions{});
+  auto a = std::make_shared<PendingSession>();
+  auto b = std::make_shared<PendingSession>();
+  auto west = std::make_shared<PendingSession>();
+  auto jpn = std::make_shared<PendingSession>();
+  auto binary = std::make_shared<PendingSession>();
+  const BoundingBox world{};
+  BoundingBox west_box = world;
+  west_box.east = 10;  // holds the tracks at longitude 1, not the one at 20
+  std::vector<std::unique_ptr<net::WebSocketHandler>> handlers;
+  handlers.push_back(streamer.Add(a, 0, "a", world, /*binary=*/false));
+  handlers.push_back(streamer.Add(b, 0, "b", world, false));
+  handlers.push_back(streamer.Add(west, 0, "west", west_box, false));
+  handlers.push_back(streamer.Add(jpn, 1, "jpn", world, false));
+  handlers.push_back(streamer.Add(binary, 0, "binary", world, true));
+  auto holds = [](const std::shared_ptr<PendingSession>& s, uint64_t id) {
+    const auto m = s->messages();
+    return !m.empty() && m.back().find(fmt::format("\"id\":{},", id)) != std::string::npos;
+  };
+  model::Picture us;
+  us.time = clock.Now();
+  us.tracks = {Track(2, 1, 1, "UNCLASSIFIED"), Track(5, 1, 20, "SECRET//NOFORN")};
+  model::Picture japan;
+  japan.time = clock.Now();
+  japan.tracks = {Track(9, 3, 3, "UNCLASSIFIED")};
+  hub.Publish(1, japan, clock.Now());
+  hub.Publish(0, us, clock.Now());
+  ASSERT_TRUE(WaitUntil([&] {
+    return holds(a, 5) && holds(b, 5) && holds(west, 2) && holds(jpn, 9) &&
+           !binary->messages().empty();
+  }));
+  EXPECT_EQ(west->messages().back().find("\"id\":5,"), std::string::npos);
+  EXPECT_EQ(jpn->messages().back().find("\"id\":2,"), std::string::npos);
+  EXPECT_EQ(binary->messages().back().substr(0, 2), "BT");
+  // Now a and b hold the same tracks: the next difference (track 11 new, track 5 ended) is
+  // due to both in one round, as one message.
+  const uint64_t shared_before = streamer.stats().shared_messages;
+  us.tracks = {Track(2, 1, 1, "UNCLASSIFIED"), Track(11, 2, 1, "UNCLASSIFIED")};
+  hub.Publish(0, us, clock.Now());
+  ASSERT_TRUE(WaitUntil([&] { return holds(a, 11) && holds(b, 11) && holds(west, 11); }));
+  streamer.Stop();
+  EXPECT_EQ(b->messages().back(), a->messages().back());
+  EXPECT_NE(a->messages().back().find("\"removed\":[5]"), std::string::npos);
+  EXPECT_NE(west->messages().back().find("\"removed\":[]"), std::string::npos);
+  EXPECT_GE(streamer.stats().shared_messages, shared_before + 1);
 }
 
 }  // namespace

@@ -679,6 +679,9 @@ std::string Node::Impl::Metrics() const {
   w.Counter("biac_stream_skipped_rounds_total",
             "Client rounds skipped because the client's queue was full (coalesced).",
             ss.skipped_rounds);
+  w.Counter("biac_stream_shared_messages_total",
+            "Stream messages copied from another client's of the same round, not encoded again.",
+            ss.shared_messages);
   w.Histogram("biac_observation_to_client_seconds",
               "From a track's data time to its update being queued for a client.",
               streamer_->latency());
