@@ -100,6 +100,27 @@ void TakeOverKept(const std::vector<Row>& older_rows, const std::string& older_a
   kept.erase(out, kept.end());
 }
 
+// The writer's slot of a track that a queued picture kept unchanged, or nullptr when there is
+// nothing to do for it: already visited in this commit (`generation`), or never stored by
+// this writer. The latter cannot happen while pictures commit in queue order; should it, it is
+// reported and the next pictures are sent whole.
+template <typename Slot>
+Slot* KeptSlot(std::unordered_map<uint64_t, Slot>& tracks, uint64_t id, uint64_t generation,
+               PictureMemory& pictures, WriterQueue& queue, const std::string& where,
+               const std::string& view) {
+  const auto it = tracks.find(id);
+  if (it == tracks.end()) {
+    pictures.Resync();
+    queue.ReportError(where + ": picture of view \"" + view + "\": track " + std::to_string(id) +
+                      " kept but never stored; resending whole");
+    return nullptr;
+  }
+  Slot& slot = it->second;
+  if (slot.seen == generation) return nullptr;
+  slot.seen = generation;
+  return &slot;
+}
+
 // A picture as queued by either backend: the change since the view's previous PutPicture, with
 // the new or changed tracks' rows (`Row` with `id` and the Slice member `bytes` into `arena`)
 // and the ids of the tracks that did not change. A track of the previous picture in neither

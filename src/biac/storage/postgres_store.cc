@@ -1448,18 +1448,10 @@ class PostgresStore final : public Store, private WriterBackend {
     }
     std::vector<uint64_t> ended, ended_history;
     for (const uint64_t id : batch.kept) {
-      const auto it = state.tracks.find(id);
-      if (it == state.tracks.end()) {
-        // Unchanged since a picture this writer never stored: cannot happen while pictures
-        // commit in queue order; should it, the next pictures are sent whole.
-        pictures_.Resync();
-        queue_.ReportError(where_ + ": picture of view \"" + batch.view + "\": track " +
-                           std::to_string(id) + " kept but never stored; resending whole");
-        continue;
-      }
-      TrackSlot& slot = it->second;
-      if (slot.seen == generation) continue;
-      slot.seen = generation;
+      TrackSlot* kept =
+          KeptSlot(state.tracks, id, generation, pictures_, queue_, where_, batch.view);
+      if (kept == nullptr) continue;
+      TrackSlot& slot = *kept;
       // The writer's memory was rebuilt from the database (a failed commit): a first history
       // row, as for a track new to this process, copied from its current row.
       if (slot.history_time == std::numeric_limits<int64_t>::min()) {
