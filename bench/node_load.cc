@@ -119,6 +119,7 @@ struct Options {
   double lag_s = 0.05;        // [fusion] lag_s
   double late_s = 1.0;        // [fusion] late_s
   double shed_after_s = 1.0;  // [fusion] shed_after_s (the node's default)
+  int publish_ms = 50;        // [fusion] publish_interval_ms (the node's default)
   double picture_store_s = 0;  // [fusion] picture_store_interval_s; 0: the node's default
   bool live_pending = false;  // [fusion] live_pending
 };
@@ -171,6 +172,9 @@ Result<Options> ParseOptions(int argc, char** argv) {
       } else if (a == "--shed") {
         BIAC_ASSIGN_OR_RETURN(std::string v, value());
         o.shed_after_s = std::stod(v);
+      } else if (a == "--publish-ms") {
+        BIAC_ASSIGN_OR_RETURN(std::string v, value());
+        o.publish_ms = std::stoi(v);
       } else if (a == "--picture-store") {
         BIAC_ASSIGN_OR_RETURN(std::string v, value());
         o.picture_store_s = std::stod(v);
@@ -722,7 +726,8 @@ void WriteConfig(const std::string& path, const std::vector<sim::WireSourceConfi
       << "[api]\nlisten = \"127.0.0.1:0\"\n"
       << "[fusion]\nlag_s = " << o.lag_s << "\nlate_s = " << o.late_s
       << "\nlive_pending = " << (o.live_pending ? "true" : "false")
-      << "\npublish_interval_ms = 50\nshed_after_s = " << o.shed_after_s << "\n"
+      << "\npublish_interval_ms = " << o.publish_ms
+      << "\nshed_after_s = " << o.shed_after_s << "\n"
       << (o.picture_store_s > 0
               ? "picture_store_interval_s = " + std::to_string(o.picture_store_s) + "\n"
               : std::string())
@@ -1058,6 +1063,7 @@ int Run(const Options& o) {
         {"late_s", o.late_s},
         {"shed_after_s", o.shed_after_s},
         {"picture_store_interval_s", o.picture_store_s},
+        {"publish_interval_ms", o.publish_ms},
         {"live_pending", o.live_pending},
         {"plan",
          {{"ships", shared.plan().ships},
@@ -1202,8 +1208,8 @@ int main(int argc, char** argv) {
     std::cerr << "node_load: " << options.error().message()
               << "\nusage: node_load --biac PATH [--rate 50000] [--tracks 20000] [--clients 50] "
                  "[--duration 60] [--warmup 15] [--encoding binary|json] [--radars 5] "
-                 "[--radar-period 3] [--radar-sectors 32] [--lag 0.05] [--late 1] [--shed 1] [--picture-store S] "
-                 "[--live-pending] [--dir DIR] [--keep]\n";
+                 "[--radar-period 3] [--radar-sectors 32] [--lag 0.05] [--late 1] [--shed 1] "
+                 "[--publish-ms 50] [--picture-store S] [--live-pending] [--dir DIR] [--keep]\n";
     return 1;
   }
   return biac::bench::Run(*options);

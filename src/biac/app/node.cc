@@ -411,10 +411,11 @@ void Node::Impl::Ingest(std::deque<IngestQueue::Batch>& batches) {
     for (model::Observation& o : batch.observations) o.id = next_id_++;
     store_->AppendObservations(batch.observations, batch.arrival);
     const bool shed = may_shed && now - batch.arrival > shed_after;
-    if (!shed) {
-      for (const model::Observation& o : batch.observations) fusion_->Add(o, batch.arrival);
-    }
     sensors_.Add(batch.observations, batch.arrival);
+    if (!shed) {
+      // Handed over: the batch's observations are not read again, only counted.
+      for (model::Observation& o : batch.observations) fusion_->Add(std::move(o), batch.arrival);
+    }
     std::lock_guard lock(ack_mutex_);
     if (shed) {
       shed_[batch.source] += batch.observations.size();

@@ -36,6 +36,8 @@ constexpr int kVn = 3;
 // since its state) are not gated against it at all: a cheap pre-filter before the
 // Mahalanobis gate, far outside any gate the covariances allow.
 constexpr double kPrefilterDistanceM = 30000.0;
+// Slack of the gate's necessary conditions for rounding (m).
+constexpr double kRoundingM = 1.0;
 // Tracks farther apart than this are never merge candidates.
 constexpr double kMergePrefilterM = 5000.0;
 // Golden-section iterations for the covariance-intersection weight (interval shrinks by
@@ -271,12 +273,32 @@ struct Engine::Core {
   // changes the cost, never the outcome (test IndexedAndScannedPicturesAreTheSame).
   // Rebuilt at every housekeeping (the only place tracks are erased); a track is refiled
   // whenever its state changes (Reanchor ends every update).
-  static constexpr double kCellM = 50000.0;  // > kPrefilterDistanceM
+  static constexpr double kCellM = 35000.0;  // > kPrefilterDistanceM
   static constexpr int64_t kCellOffset = int64_t{1} << 20;
   static constexpr uint64_t kWideKey = ~uint64_t{0};
   static constexpr uint64_t kNoKey = ~uint64_t{0} - 1;
   static constexpr double kGridMarginS = 2.0;  // beyond the housekeeping period (1 s)
-  std::unordered_map<uint64_t, std::vector<uint32_t>> grid;  // looked up, never iterated
+  // What a look's pair search reads of a filed track, kept in its cell's list: the search
+  // then reads each cell's tracks from one contiguous block instead of from the tracks
+  // themselves (hundreds of bytes each, spread over the whole track vector: most of the
+  // search's time was cache misses on them). Refreshed whenever the track is (Reindex), so it
+  // always equals what it was computed from.
+  struct Filed {
+    uint32_t index = 0;
+    geo::Ecef ecef;            // TrackState::ecef (NearEnough's)
+    Timestamp time;            // TrackState::time
+    double reach_speed = 0.0;  // ReachSpeed
+    // For MayPassHorizontally: the track's point in its frame (east, north, 0) in ECEF, the
+    // frame's up vector, its horizontal speed and the terms of its position covariance trace.
+    geo::Ecef here;
+    double up_x = 0.0, up_y = 0.0, up_z = 0.0;
+    double speed = 0.0;
+    double p_position = 0.0;  // P(E,E) + P(N,N)
+    double p_cross = 0.0;     // P(E,Ve) + P(N,Vn)
+    double p_velocity = 0.0;  // P(Ve,Ve) + P(Vn,Vn)
+    double q = 0.0;           // process noise of its domain
+  };
+  std::unordered_map<uint64_t, std::vector<Filed>> grid;  // looked up, never iterated
   std::vector<uint32_t> grid_wide;
   std::vector<uint64_t> grid_key;  // per track index: its cell, kWideKey or kNoKey
   bool grid_valid = false;
@@ -297,25 +319,53 @@ struct Engine::Core {
     return CellKey(Cell(t.ecef.x), Cell(t.ecef.y), Cell(t.ecef.z));
   }
 
+  Filed FiledOf(uint32_t i) const {
+    const TrackState& t = tracks[i];
+    Filed f;
+    f.index = i;
+    f.ecef = t.ecef;
+    f.time = t.time;
+    f.reach_speed = ReachSpeed(t);
+    f.here = t.frame->EnuToEcef({t.x(kE), t.x(kN), 0.0});
+    const auto up = t.frame->enu_to_ecef_rotation().col(2);
+    f.up_x = up.x();
+    f.up_y = up.y();
+    f.up_z = up.z();
+    f.speed = std::sqrt(t.x(kVe) * t.x(kVe) + t.x(kVn) * t.x(kVn));
+    f.p_position = t.p(kE, kE) + t.p(kN, kN);
+    f.p_cross = t.p(kE, kVe) + t.p(kN, kVn);
+    f.p_velocity = t.p(kVe, kVe) + t.p(kVn, kVn);
+    f.q = Tuning(t.domain).process_noise;
+    return f;
+  }
+
   void File(uint32_t i, uint64_t key) {
     grid_key[i] = key;
     if (key == kWideKey) {
       grid_wide.push_back(i);
     } else {
-      grid[key].push_back(i);
+      grid[key].push_back(FiledOf(i));
     }
   }
 
   void Unfile(uint32_t i) {
     const uint64_t key = grid_key[i];
     if (key == kNoKey) return;
-    std::vector<uint32_t>& list = key == kWideKey ? grid_wide : grid[key];
-    auto it = std::find(list.begin(), list.end(), i);
-    if (it != list.end()) {
-      *it = list.back();
-      list.pop_back();
+    if (key == kWideKey) {
+      auto it = std::find(grid_wide.begin(), grid_wide.end(), i);
+      if (it != grid_wide.end()) {
+        *it = grid_wide.back();
+        grid_wide.pop_back();
+      }
+    } else {
+      std::vector<Filed>& list = grid[key];
+      auto it = std::find_if(list.begin(), list.end(), [i](const Filed& f) { return f.index == i; });
+      if (it != list.end()) {
+        *it = list.back();
+        list.pop_back();
+      }
+      if (list.empty()) grid.erase(key);
     }
-    if (key != kWideKey && list.empty()) grid.erase(key);
     grid_key[i] = kNoKey;
   }
 
@@ -327,7 +377,13 @@ struct Engine::Core {
     const auto i = static_cast<uint32_t>((address - base) / sizeof(TrackState));
     if (i >= grid_key.size()) grid_key.resize(tracks.size(), kNoKey);
     const uint64_t key = KeyFor(t);
-    if (key == grid_key[i]) return;
+    if (key == grid_key[i]) {
+      if (key == kWideKey || key == kNoKey) return;
+      std::vector<Filed>& list = grid[key];
+      auto it = std::find_if(list.begin(), list.end(), [i](const Filed& f) { return f.index == i; });
+      if (it != list.end()) *it = FiledOf(i);
+      return;
+    }
     Unfile(i);
     File(i, key);
   }
@@ -389,7 +445,8 @@ struct Engine::Core {
     out.assign(grid_wide.begin(), grid_wide.end());
     for (const uint64_t cell : around) {
       auto it = grid.find(cell);
-      if (it != grid.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+      if (it == grid.end()) continue;
+      for (const Filed& f : it->second) out.push_back(static_cast<int>(f.index));
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -403,6 +460,7 @@ struct Engine::Core {
   std::vector<std::pair<int, int>> scratch_near;             // (plot row, candidate column)
   std::vector<int> scratch_candidate;
   std::vector<TrackState> scratch_predicted;
+  std::vector<double> scratch_r_trace;
 
   // Scratch for one look's assignment.
   assignment::SparseCostMatrix costs;
@@ -876,11 +934,17 @@ struct Engine::Core {
   // The same with the track's ReachSpeed computed once for many observations.
   static bool NearEnough(const TrackState& t, double reach_speed,
                          const PreparedObservation& prepared) {
-    const double dt = std::abs(Seconds(prepared.observation->time, t.time));
+    return Within(t.ecef, t.time, reach_speed, prepared);
+  }
+
+  // NearEnough of a track at `at` at time `at_time` with ReachSpeed `reach_speed`.
+  static bool Within(const geo::Ecef& at, Timestamp at_time, double reach_speed,
+                     const PreparedObservation& prepared) {
+    const double dt = std::abs(Seconds(prepared.observation->time, at_time));
     const double reach = kPrefilterDistanceM + reach_speed * dt;
-    const double dx = prepared.ecef.x - t.ecef.x;
-    const double dy = prepared.ecef.y - t.ecef.y;
-    const double dz = prepared.ecef.z - t.ecef.z;
+    const double dx = prepared.ecef.x - at.x;
+    const double dy = prepared.ecef.y - at.y;
+    const double dz = prepared.ecef.z - at.z;
     return dx * dx + dy * dy + dz * dz < reach * reach;
   }
 
@@ -901,6 +965,66 @@ struct Engine::Core {
     copy.domain = t.domain;
     Predict(copy, time);
     return copy;
+  }
+
+  // Trace of the position covariance Measure gives an observation (its own, or the default
+  // when that is not positive definite).
+  double MeasuredPositionTrace(const Observation& o) const {
+    const Mat2 r = o.position_covariance.topLeftCorner<2, 2>();
+    if (PositiveDefinite2(r)) return r.trace();
+    return 2.0 * options.default_position_sigma * options.default_position_sigma;
+  }
+
+  // A necessary condition for the position gate, without predicting a copy of the track:
+  // whether PositionDistance(PredictedCopyKinematics(t, time), Measure(...)) < gate_2d may
+  // hold for an observation at `time` at `ecef` whose position covariance has trace
+  // `r_trace`. The innovation covariance S of the gate is positive definite, so the squared
+  // Mahalanobis distance nu' S^-1 nu is at least |nu|^2 / lambda_max(S) >= |nu|^2 / trace(S).
+  // The predicted mean and the trace of the predicted position covariance are those of
+  // Predict (constant velocity: F P F' + Q, Q's position terms q dt^3 / 3), so a pair refused
+  // here is one the gate refuses: the look's cost matrix is the same, only cheaper to build.
+  bool MayPassPositionGate(const TrackState& t, Timestamp time, const geo::Ecef& ecef,
+                           double r_trace) const {
+    const double dt = Seconds(time, t.time);
+    double e = t.x(kE);
+    double n = t.x(kN);
+    double trace = t.p(kE, kE) + t.p(kN, kN) + r_trace;
+    if (dt > 0.0) {
+      e += dt * t.x(kVe);
+      n += dt * t.x(kVn);
+      const double q = Tuning(t.domain).process_noise;
+      trace += 2.0 * dt * (t.p(kE, kVe) + t.p(kN, kVn)) +
+               dt * dt * (t.p(kVe, kVe) + t.p(kVn, kVn)) + 2.0 * q * dt * dt * dt / 3.0;
+    }
+    const geo::Enu enu = t.frame->EcefToEnu(ecef);
+    const double de = enu.east - e;
+    const double dn = enu.north - n;
+    // The margin covers rounding: the bound must never refuse what the gate accepts.
+    return de * de + dn * dn <= options.gate_2d * trace * (1.0 + 1e-6);
+  }
+
+  // A necessary condition for MayPassPositionGate from a filed track alone. The gate needs
+  // the observation within sqrt(gate_2d trace(S)) of the predicted mean (horizontally, in the
+  // track's frame), and the predicted mean lies speed * dt from the track's point, so the
+  // observation's horizontal distance from that point, |d|^2 - (d . up)^2 with d in ECEF, is at
+  // most their sum (1 m more for rounding).
+  bool MayPassHorizontally(const Filed& f, Timestamp time, const geo::Ecef& ecef,
+                           double r_trace) const {
+    const double dx = ecef.x - f.here.x;
+    const double dy = ecef.y - f.here.y;
+    const double dz = ecef.z - f.here.z;
+    const double along_up = dx * f.up_x + dy * f.up_y + dz * f.up_z;
+    const double horizontal2 = dx * dx + dy * dy + dz * dz - along_up * along_up;
+    const double dt = Seconds(time, f.time);
+    double trace = f.p_position + r_trace;
+    double shift = 0.0;
+    if (dt > 0.0) {
+      trace += 2.0 * dt * f.p_cross + dt * dt * f.p_velocity + 2.0 * f.q * dt * dt * dt / 3.0;
+      shift = f.speed * dt;
+    }
+    const double reach = std::sqrt(std::max(0.0, options.gate_2d * trace * (1.0 + 1e-6))) +
+                         shift + kRoundingM;
+    return horizontal2 <= reach * reach;
   }
 
   // One sensor look of detections: GNN over every track within the gate.
@@ -931,7 +1055,15 @@ struct Engine::Core {
       last = std::max(last, p->observation->time);
     }
     const int rows = static_cast<int>(look.size());
-    // Every (track, plot) pair that is NearEnough, as (track index, plot row). With the index:
+    std::vector<double>& r_trace = scratch_r_trace;
+    r_trace.resize(look.size());
+    for (int r = 0; r < rows; ++r) r_trace[r] = MeasuredPositionTrace(*look[r]->observation);
+    // Whether the pair may pass the gate: NearEnough (cheapest) and MayPassPositionGate.
+    auto may_pair = [&](const TrackState& t, double speed, int r) {
+      return NearEnough(t, speed, *look[r]) &&
+             MayPassPositionGate(t, time, look[r]->ecef, r_trace[r]);
+    };
+    // Every (track, plot) pair that may pass the gate, as (track index, plot row). With the index:
     // a filed track can be NearEnough only to plots in the 27 cells around its own (the filing
     // rule, and cell adjacency is symmetric), so each distinct cell of the look's plots tests
     // the tracks filed around it, and the wide tracks test every plot. Each pair is found once:
@@ -952,12 +1084,13 @@ struct Engine::Core {
         for (const uint64_t cell : around) {
           auto it = grid.find(cell);
           if (it == grid.end()) continue;
-          for (const uint32_t i : it->second) {
-            const TrackState& t = tracks[i];
-            const double speed = ReachSpeed(t);
+          for (const Filed& f : it->second) {
             for (size_t k = a; k < b; ++k) {
-              if (NearEnough(t, speed, *look[plot_cells[k].second])) {
-                pairs.emplace_back(static_cast<int>(i), plot_cells[k].second);
+              const int r = plot_cells[k].second;
+              if (Within(f.ecef, f.time, f.reach_speed, *look[r]) &&
+                  MayPassHorizontally(f, time, look[r]->ecef, r_trace[r]) &&
+                  MayPassPositionGate(tracks[f.index], time, look[r]->ecef, r_trace[r])) {
+                pairs.emplace_back(static_cast<int>(f.index), r);
               }
             }
           }
@@ -967,7 +1100,7 @@ struct Engine::Core {
       for (const uint32_t i : grid_wide) {
         const double speed = ReachSpeed(tracks[i]);
         for (int r = 0; r < rows; ++r) {
-          if (NearEnough(tracks[i], speed, *look[r])) pairs.emplace_back(static_cast<int>(i), r);
+          if (may_pair(tracks[i], speed, r)) pairs.emplace_back(static_cast<int>(i), r);
         }
       }
     } else {
@@ -980,6 +1113,9 @@ struct Engine::Core {
             t.ecef.y > hi.y + reach || t.ecef.z < lo.z - reach || t.ecef.z > hi.z + reach) {
           continue;
         }
+        // The reference search (no index): NearEnough alone, without the gate's necessary
+        // conditions, so that IndexedAndScannedPicturesAreTheSame also checks that those
+        // conditions never refuse a pair the gate accepts.
         const double speed = ReachSpeed(t);
         for (int r = 0; r < rows; ++r) {
           if (NearEnough(t, speed, *look[r])) pairs.emplace_back(static_cast<int>(i), r);

@@ -36,18 +36,25 @@ const std::vector<char>& MultiAudienceFusion::Decisions(const labels::Label& lab
 }
 
 void MultiAudienceFusion::Add(const model::Observation& observation, Timestamp arrival) {
-  store_.push_back(observation);
-  prepared_.push_back(Prepare(store_.back(), arrival));
+  Add(model::Observation(observation), arrival);
+}
+
+void MultiAudienceFusion::Add(model::Observation&& observation, Timestamp arrival) {
+  store_.push_back(std::move(observation));
+  const model::Observation& stored = store_.back();
+  prepared_.push_back(Prepare(stored, arrival));
   const PreparedObservation* prepared = &prepared_.back();
-  const std::vector<char>& decisions = Decisions(observation.label);
+  const std::vector<char>& decisions = Decisions(stored.label);
   const size_t view_count = views_.size();
   for (size_t v = 0; v < view_count; ++v) {
-    std::vector<size_t> see;
-    std::vector<size_t> blind;
-    for (size_t a : views_[v].audiences) (decisions[a] ? see : blind).push_back(a);
-    if (see.empty()) continue;
-    if (!blind.empty()) {
+    size_t seeing = 0;
+    for (size_t a : views_[v].audiences) seeing += decisions[a] ? 1 : 0;
+    if (seeing == 0) continue;
+    if (seeing < views_[v].audiences.size()) {
       // The view's audiences part here: the blind ones keep a copy of the state so far.
+      std::vector<size_t> see;
+      std::vector<size_t> blind;
+      for (size_t a : views_[v].audiences) (decisions[a] ? see : blind).push_back(a);
       View fork{views_[v].engine, std::move(blind)};
       for (size_t a : fork.audiences) view_of_[a] = views_.size();
       views_.push_back(std::move(fork));

@@ -50,6 +50,8 @@ class MultiAudienceFusion {
   // committed (or never held) are dropped from the store, oldest arrivals first, so the store
   // holds about one lag window, not the whole feed.
   void Add(const model::Observation& observation, Timestamp arrival);
+  // The same, taking the observation instead of copying it.
+  void Add(model::Observation&& observation, Timestamp arrival);
 
   // Advances every engine's clock without an observation (a live node's timer), so that
   // held observations commit on time when a feed falls quiet.
