@@ -452,12 +452,12 @@ TEST(FusionEngine, ANodeThatFallsBehindStillFusesItsBacklog) {
 // The spatial index (EngineOptions::spatial_index) and the gate's necessary conditions
 // (MayPassHorizontally, MayPassPositionGate) change the cost of finding a look's pairs, never
 // the outcome. 300 targets (a quarter aircraft, the rest ships) in a square of +-half_m, a
-// radar every 4 s for `seconds` with clutter, AIS for a third of them, arrivals up to 1.5 s
+// radar (plots of plot_sigma_m per axis) every 4 s for `seconds` with clutter, AIS for a third of them, arrivals up to 1.5 s
 // late with a 0.3 s lag and a 1 s late window, fused with and without the index. The search
 // without the index is the reference: every track tested with NearEnough alone. The pictures
 // are equal at every minute and at the end, and so are the counters.
-void ExpectIndexedEqualsScanned(double half_m, double seconds, uint64_t seed,
-                                size_t min_confirmed) {
+void ExpectIndexedEqualsScanned(double half_m, double seconds, double plot_sigma_m,
+                                uint64_t seed, size_t min_confirmed) {
   Feed feed;
   const labels::Label unclass = MustParse("UNCLASSIFIED");
   std::mt19937_64 rng(seed);
@@ -472,7 +472,7 @@ void ExpectIndexedEqualsScanned(double half_m, double seconds, uint64_t seed,
   for (double t = 0.0; t < seconds; t += 4.0) {
     for (size_t i = 0; i < movers.size(); ++i) {
       const double when = t + 0.01 * static_cast<double>(i % 100);
-      feed.Report(when, movers[i].At(when), 150.0, "radar", SourceKind::kAsterix,
+      feed.Report(when, movers[i].At(when), plot_sigma_m, "radar", SourceKind::kAsterix,
                   ObservationKind::kDetection, unclass);
       if (i % 3 == 0 && static_cast<int>(t) % 12 == 0) {
         Observation& o = feed.Report(when + 1.0, movers[i].At(when + 1.0), 10.0, "ais",
@@ -482,7 +482,7 @@ void ExpectIndexedEqualsScanned(double half_m, double seconds, uint64_t seed,
     }
     // Clutter: plots of nothing.
     for (int k = 0; k < 20; ++k) {
-      feed.Report(t + 2.0, {place(rng), place(rng)}, 150.0, "radar", SourceKind::kAsterix,
+      feed.Report(t + 2.0, {place(rng), place(rng)}, plot_sigma_m, "radar", SourceKind::kAsterix,
                   ObservationKind::kDetection, unclass);
     }
   }
@@ -528,13 +528,19 @@ void ExpectIndexedEqualsScanned(double half_m, double seconds, uint64_t seed,
 }
 
 TEST(FusionEngine, IndexedAndScannedPicturesAreTheSame) {
-  ExpectIndexedEqualsScanned(500000.0, 180.0, 23, 250);
+  ExpectIndexedEqualsScanned(500000.0, 180.0, 150.0, 23, 250);
 }
 
 // Dense: about 40 targets within the 30 km pre-filter of every plot, of which the gate
 // accepts one or two, so most pairs are refused by the gate's necessary conditions.
 TEST(FusionEngine, IndexedAndScannedPicturesAreTheSameInADenseArea) {
-  ExpectIndexedEqualsScanned(40000.0, 64.0, 29, 200);
+  ExpectIndexedEqualsScanned(40000.0, 64.0, 150.0, 29, 200);
+}
+
+// Dense, with plots as imprecise as the fine cells allow (0.7 km per axis, a covariance trace
+// of 0.98 km^2): gates of about 5 km, so the fine cells must reach as far as FineReach says.
+TEST(FusionEngine, IndexedAndScannedPicturesAreTheSameWithImprecisePlots) {
+  ExpectIndexedEqualsScanned(40000.0, 64.0, 700.0, 31, 100);
 }
 
 TEST(FusionEngine, TheSameInputGivesTheSamePicture) {
