@@ -28,6 +28,8 @@ import { exportQuery } from './ui/export';
 
 type Bbox = [number, number, number, number];
 export const STALE_AFTER_S = 120;
+// A map that moved within this many ms still counts as moving (App.interacting).
+const SETTLE_MS = 500;
 
 export interface Me { user: string; role: string; audience: string; profile?: { nationality?: string; clearance?: string } }
 
@@ -68,6 +70,8 @@ export class App {
   sensors = new SensorsOverlay(this); // UAV footprints and GMTI detections
   private stream: ReturnType<typeof connectStream> | null = null;
   private redrawQueued = false;
+  /** performance.now() of the map's last move: the track layers wait for the moves to settle. */
+  private movedAt = -Infinity;
   private urlTimer = 0;
   private lastFollow = 0;
   private playTimer = 0;
@@ -88,6 +92,8 @@ export class App {
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'nautical' }), 'bottom-right');
     // No multisampling on deck.gl's canvas (a WebGL context's default): with a software
     // renderer 4x MSAA multiplies the cost of 100,000 symbols (docs/web-performance.md).
+    // (deck.gl drawing into MapLibre's context, `interleaved: true`, drew neither the basemap
+    // nor the tracks in headless Chromium here: session 9.)
     this.overlay = new MapboxOverlay({ interleaved: false, layers: [],
                                        deviceProps: { webgl: { antialias: false } } });
     this.map.addControl(this.overlay as unknown as maplibregl.IControl);
@@ -103,7 +109,18 @@ export class App {
     $('user').textContent = `${this.me.user} · ${this.me.audience}`;
     $('btn-logout').onclick = () => { saveSession(null); location.href = location.pathname + location.search; };
     this.map.on('load', () => { void loadBasemapData(this.map).then(() => { this.map.getContainer().dataset.basemap = 'loaded'; }); });
-    this.map.on('moveend', () => { this.viewChanged(); this.queueRedraw(); });
+    this.map.on('moveend', () => {
+      // MapLibre fires moveend inside its animation frame (its draw and deck.gl's): the view's
+      // follow-ups (URL, banner, the table's rows) run in a task of their own.
+      setTimeout(() => { this.viewChanged(); this.queueRedraw(); }, 0);
+      // Once the moves settled: the table's rows and the track layers brought up to date.
+      setTimeout(() => {
+        if (this.interacting()) return;
+        this.updateOnScreen();
+        this.queueRedraw();
+      }, SETTLE_MS + 20);
+    });
+    this.map.on('move', () => { this.movedAt = performance.now(); });
     this.map.on('click', (e) => this.mapClick([e.lngLat.lng, e.lngLat.lat]));
     this.map.on('dblclick', (e) => { if (this.draw.mode === 'polygon') { e.preventDefault(); void this.finishPolygon(); } });
     this.map.on('mousemove', (e) => this.mapMove([e.lngLat.lng, e.lngLat.lat]));
@@ -238,7 +255,7 @@ export class App {
         selectedId: this.view.selected, pickedIds: this.picked, now: this.dataNow || Date.now(), staleAfterS: STALE_AFTER_S,
         gpuPicking: false, zoom: this.map.getZoom(), bounds: this.bounds(), denseMode: this.denseMode,
         showTrails: this.view.trail > 0, showVectors: this.view.vectors, vectorSeconds: 60, theme, onPick,
-        onAsync: () => this.queueRedraw(),
+        onAsync: () => this.queueRedraw(), interacting: this.interacting(),
       }));
     } else {
       layers.push(...replayLayers(this.replay, { selectedId: this.view.selected, visible: this.layerVisible,
@@ -246,6 +263,14 @@ export class App {
     }
     layers.push(...drawLayers(this.draw, this.measureLine(), this.circlePreview(), theme));
     this.overlay.setProps({ layers });
+  }
+
+  /**
+   * Whether the map is moving or moved within SETTLE_MS (the clicks of one wheel zoom, a drag
+   * that pauses): the track layers then keep their data (tracks.ts `interacting`).
+   */
+  interacting(): boolean {
+    return this.map.isMoving() || performance.now() - this.movedAt < SETTLE_MS;
   }
 
   // --- view changes, URL, banner ----------------------------------------------------------------
@@ -270,10 +295,11 @@ export class App {
   // The tracks on screen (in the map view and not hidden by a layer; the selected track's
   // panel) and the banner's roll-up of their labels.
   updateOnScreen(): void {
-    // While the map moves the table waits for the move's end (moveend calls this again): its
-    // rows follow the view, and its refresh is a main-thread task in the middle of a pan. The
+    // While the map moves the table waits for the moves to settle (moveend calls this again
+    // SETTLE_MS later): its rows follow the view, and its refresh is a main-thread task in the
+    // middle of a pan or between the clicks of a wheel zoom. The
     // banner below is recomputed all the same (its rows' labels stay in the roll-up meanwhile).
-    if (!this.map.isMoving()) this.table.refresh(true);
+    if (!this.interacting()) this.table.refresh(true);
     const b = this.bounds();
     // Live: from the store's columns (the tracks the map draws), no object per track (100,000
     // a second otherwise); replay: the replayed picture.

@@ -67,7 +67,12 @@ struct ServeConfig {
   // Overload: an observation that waited longer than this between its arrival and the fusion
   // thread is stored and acknowledged but not fused (counted as shed); 0 fuses everything.
   double shed_after_s = 1.0;
-  double picture_store_interval_s = 1.0;
+  // How often each audience's picture goes to the store (current table and history rows).
+  // The live API serves pictures from memory and a restart rebuilds them from the stored
+  // observations, so the stored picture is for inspection and history: 5 s, the history's own
+  // sampling (storage history_interval_s). At 20,000 tracks that all change every second,
+  // storing every second cost about a quarter of a core (docs/storage.md).
+  double picture_store_interval_s = 5.0;
   double restart_replay_s = 900.0;
 
   std::string audit_path, audit_key_path, audit_origin;

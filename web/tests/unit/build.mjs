@@ -16,6 +16,7 @@ const ENTRIES = {
   density: 'web/src/map/density.ts',
   store: 'web/src/live/store.ts',
   idIndex: 'web/src/live/id-index.ts',
+  updatePolicy: 'web/src/map/update-policy.ts',
 };
 
 async function buildAll() {
@@ -39,5 +40,8 @@ async function buildAll() {
   }
 }
 
-/** The built modules: { labels, geo, symbols, exportQuery, tableOrder, density, store, idIndex }. */
+/**
+ * The built modules: { labels, geo, symbols, exportQuery, tableOrder, density, store, idIndex,
+ * updatePolicy }.
+ */
 export const modules = await buildAll();
