@@ -277,12 +277,13 @@ struct Engine::Core {
   // The fine cells: a track is filed in the fine cell of its point (Filed::here) when every
   // observation at a time in the window that its gate may accept lies within a fine cell of
   // that point (FineReach), for observations whose position covariance trace is at most
-  // kFineMaxPositionTrace (a radar plot at 400 km with 0.08 deg of azimuth error: 0.3 km^2).
+  // kFineMaxPositionTrace (a radar plot at 700 km with 0.08 deg of azimuth error: 1 km^2;
+  // the load test's farthest plots reach 1.5 km^2).
   // The gate is horizontal and the observations' points are on the ellipsoid (Prepare), the
   // track's within 2 m of it: the vertical part of their distance is at most the tangent
   // plane's drop over reanchor_distance_m + a fine cell, kFineMarginM covers it.
-  static constexpr double kFineCellM = 7000.0;
-  static constexpr double kFineMaxPositionTrace = 1.0e6;  // m^2
+  static constexpr double kFineCellM = 8500.0;
+  static constexpr double kFineMaxPositionTrace = 2.5e6;  // m^2
   static constexpr double kFineMarginM = 50.0;
   static constexpr uint64_t kFineBit = uint64_t{1} << 63;  // fine keys; coarse keys use 63 bits
   static constexpr int64_t kCellOffset = int64_t{1} << 20;
