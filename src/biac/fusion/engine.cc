@@ -371,6 +371,10 @@ struct Engine::Core {
     return f;
   }
 
+  static std::vector<Filed>::iterator FindFiled(std::vector<Filed>& list, uint32_t i) {
+    return std::find_if(list.begin(), list.end(), [i](const Filed& f) { return f.index == i; });
+  }
+
   void File(uint32_t i, uint64_t key, const Filed& filed) {
     grid_key[i] = key;
     if (key == kWideKey) {
@@ -391,7 +395,7 @@ struct Engine::Core {
       }
     } else {
       std::vector<Filed>& list = grid[key];
-      auto it = std::find_if(list.begin(), list.end(), [i](const Filed& f) { return f.index == i; });
+      auto it = FindFiled(list, i);
       if (it != list.end()) {
         *it = list.back();
         list.pop_back();
@@ -413,7 +417,7 @@ struct Engine::Core {
     if (key == grid_key[i]) {
       if (key == kWideKey || key == kNoKey) return;
       std::vector<Filed>& list = grid[key];
-      auto it = std::find_if(list.begin(), list.end(), [i](const Filed& f) { return f.index == i; });
+      auto it = FindFiled(list, i);
       if (it != list.end()) *it = filed;
       return;
     }
@@ -459,9 +463,10 @@ struct Engine::Core {
   }
 
   // Indices (ascending) of every track that may be NearEnough to a point of `look` at a time
-  // in [first, last]: a superset of those, never missing one. With the index, the tracks
-  // filed in the cells around the look's distinct cells, and the wide ones: each cell is
-  // visited once, and a track is filed in one cell, so nothing needs removing twice.
+  // in [first, last] and pass its position gate: a superset of those, never missing one.
+  // With the index, the tracks filed in the coarse and fine cells around the look's distinct
+  // cells, and the wide ones: each cell is visited once, and a track is filed in one cell,
+  // so nothing needs removing twice.
   const std::vector<int>& Candidates(std::span<const PreparedObservation*> look,
                                      Timestamp first, Timestamp last) {
     std::vector<int>& out = scratch_candidates;
@@ -1114,16 +1119,16 @@ struct Engine::Core {
       return NearEnough(t, speed, *look[r]) &&
              MayPassPositionGate(t, time, look[r]->ecef, r_trace[r]);
     };
-    // Every (track, plot) pair that may pass the gate, as (track index, plot row). With the index:
-    // a filed track can be NearEnough only to plots in the 27 cells around its own (the filing
-    // rule, and cell adjacency is symmetric), so each distinct cell of the look's plots tests
-    // the tracks filed around it, and the wide tracks test every plot. Each pair is found once:
-    // a track is filed in one cell, and a plot cell's 27 neighbours are distinct.
+    // Every (track, plot) pair that may pass the gate, as (track index, plot row). With the
+    // index: a track filed in a coarse cell can be NearEnough only to plots in the 27 coarse
+    // cells around its own, one filed in a fine cell can pass the gate only of plots in the 27
+    // fine cells around its own (the filing rules, and cell adjacency is symmetric); so each
+    // distinct coarse and fine cell of the look's plots tests the tracks filed around it, and
+    // the wide tracks test every plot. Each pair is found once: a track is filed in one cell,
+    // and a plot cell's 27 neighbours are distinct.
     std::vector<std::pair<int, int>>& pairs = scratch_pairs;
     pairs.clear();
-    bool fine_answers = true;
-    for (int r = 0; r < rows; ++r) fine_answers = fine_answers && r_trace[r] <= kFineMaxPositionTrace;
-    if (IndexCovers(first, last) && fine_answers) {
+    if (IndexCovers(first, last) && FineCellsAnswer(look)) {
       // Each plot's coarse and fine cell: groups of plots by cell, coarse ones first (the fine
       // bit is the key's top bit); a track is filed in one cell of one kind.
       std::vector<std::pair<uint64_t, int>>& plot_cells = scratch_plot_cells;

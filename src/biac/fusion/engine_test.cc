@@ -452,10 +452,11 @@ TEST(FusionEngine, ANodeThatFallsBehindStillFusesItsBacklog) {
 // The spatial index (EngineOptions::spatial_index) and the gate's necessary conditions
 // (MayPassHorizontally, MayPassPositionGate) change the cost of finding a look's pairs, never
 // the outcome. 300 targets (a quarter aircraft, the rest ships) in a square of +-half_m, a
-// radar (plots of plot_sigma_m per axis) every 4 s for `seconds` with clutter, AIS for a third of them, arrivals up to 1.5 s
-// late with a 0.3 s lag and a 1 s late window, fused with and without the index. The search
-// without the index is the reference: every track tested with NearEnough alone. The pictures
-// are equal at every minute and at the end, and so are the counters.
+// radar (plots of plot_sigma_m per axis) every 4 s for `seconds` with clutter, AIS for a
+// third of them, arrivals up to 1.5 s late with a 0.3 s lag and a 1 s late window, fused with
+// and without the index. The search without the index is the reference: every track tested
+// with NearEnough alone. The pictures are equal at every minute and at the end, and so are
+// the counters.
 void ExpectIndexedEqualsScanned(double half_m, double seconds, double plot_sigma_m,
                                 uint64_t seed, size_t min_confirmed) {
   Feed feed;
