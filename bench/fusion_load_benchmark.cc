@@ -6,7 +6,8 @@
 // node's own decoders (app::FeedDecoder). Timed: a fresh fusion::MultiAudienceFusion with the
 // live node's engine options (lag 0.05 s, late window 1 s, provenance of 32, spatial index)
 // for the two audiences of the load test, given every observation at its send time,
-// publishing every 50 ms of feed time (PublishAll, as Node::Publish). items/s is observations
+// publishing every 50 ms of feed time (PublishAll, as Node::Publish; the clock is advanced to
+// the feed time at each publication, which the node does only when its feeds pause). items/s is observations
 // fused per second of CPU; the counters give the work's shape and `picture` a fingerprint of
 // the final picture, so that a change meant to cost less can show it changes nothing.
 //

@@ -337,8 +337,7 @@ struct Engine::Core {
   // what the mean moves, plus the margins.
   double FineReach(const Filed& f) const {
     const double dt = std::max(0.0, Seconds(grid_hi, f.time));
-    const double ahead = f.p_position + 2.0 * dt * f.p_cross + dt * dt * f.p_velocity +
-                         2.0 * f.q * dt * dt * dt / 3.0;
+    const double ahead = f.p_position + TraceGrowth(f.p_cross, f.p_velocity, f.q, dt);
     const double trace = std::max(f.p_position, ahead) + kFineMaxPositionTrace;
     return std::sqrt(std::max(0.0, options.gate_2d * trace * (1.0 + 1e-6))) + f.speed * dt +
            kRoundingM + kFineMarginM;
@@ -1023,6 +1022,13 @@ struct Engine::Core {
     return copy;
   }
 
+  // What Predict adds over dt > 0 to the trace of the horizontal position covariance
+  // (constant velocity, F P F' + Q): 2 dt (P_e,ve + P_n,vn) + dt^2 (P_ve,ve + P_vn,vn) and Q's
+  // q dt^3 / 3 per axis. `cross` and `velocity` are those sums of P's entries.
+  static double TraceGrowth(double cross, double velocity, double q, double dt) {
+    return 2.0 * dt * cross + dt * dt * velocity + 2.0 * q * dt * dt * dt / 3.0;
+  }
+
   // Trace of the position covariance Measure gives an observation (its own, or the default
   // when that is not positive definite).
   double MeasuredPositionTrace(const Observation& o) const {
@@ -1048,9 +1054,8 @@ struct Engine::Core {
     if (dt > 0.0) {
       e += dt * t.x(kVe);
       n += dt * t.x(kVn);
-      const double q = Tuning(t.domain).process_noise;
-      trace += 2.0 * dt * (t.p(kE, kVe) + t.p(kN, kVn)) +
-               dt * dt * (t.p(kVe, kVe) + t.p(kVn, kVn)) + 2.0 * q * dt * dt * dt / 3.0;
+      trace += TraceGrowth(t.p(kE, kVe) + t.p(kN, kVn), t.p(kVe, kVe) + t.p(kVn, kVn),
+                           Tuning(t.domain).process_noise, dt);
     }
     const geo::Enu enu = t.frame->EcefToEnu(ecef);
     const double de = enu.east - e;
@@ -1075,7 +1080,7 @@ struct Engine::Core {
     double trace = f.p_position + r_trace;
     double shift = 0.0;
     if (dt > 0.0) {
-      trace += 2.0 * dt * f.p_cross + dt * dt * f.p_velocity + 2.0 * f.q * dt * dt * dt / 3.0;
+      trace += TraceGrowth(f.p_cross, f.p_velocity, f.q, dt);
       shift = f.speed * dt;
     }
     const double reach = std::sqrt(std::max(0.0, options.gate_2d * trace * (1.0 + 1e-6))) +
