@@ -384,9 +384,14 @@ for (const key of ['jpn', 'us']) {
     assert.deepEqual(picked.filter((id) => liveAfter.has(id) && !exported.includes(id)), [],
                      'the selection export holds every selected track still live');
     assert.ok(exported.length > 0, 'the selection export has a row');
-    // The selection is kept in the URL (pick=): a page opened on that link has it again.
-    const link = await waitFor('the selection in the URL', () => page.evaluate(() =>
-      /[?&]pick=/.test(location.search) && location.search));
+    // The selection is kept in the URL (pick=): a page opened on that link has it again. The
+    // URL is written after a short delay, so wait until it holds this selection (not the one
+    // before the last Ctrl+click).
+    const link = await waitFor('the selection in the URL', () => page.evaluate((want) => {
+      const pick = new URLSearchParams(location.search).get('pick');
+      const ids = (pick ?? '').split(',').map(Number).sort((a, b) => a - b);
+      return pick !== null && JSON.stringify(ids) === want && location.search;
+    }, JSON.stringify(picked)));
     const linked = await openPage(user, link);
     await waitFor('the selection from the link', () => linked.evaluate((want) =>
       JSON.stringify([...window.biac.picked].sort((a, b) => a - b)) === want, JSON.stringify(picked)));
