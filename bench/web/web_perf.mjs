@@ -15,12 +15,15 @@
 //   cd web && npm run build && cd .. && node bench/web/web_perf.mjs [--tracks 100000] [--runs 3]
 //     [--pan-seconds 10] [--zoom-steps 6] [--width 1366] [--height 768] [--json out.json]
 //     [--chromium /usr/bin/chromium] [--dist DIR] [--query '?pick=cpu'] [--serve]
-//     [--profile FILE] [--trace FILE] [--screenshot FILE]
+//     [--profile FILE] [--trace FILE] [--screenshot FILE] [--cpus LIST]
 //   --dist: the built page (default web/dist); --query: appended to the page URL (e.g.
 //   '?dense=dots': a dot per track instead of the decimated image); --serve: only run the
-//   stand-in and print its URL; --screenshot: the page before the pan, FILE.<run>.png.
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+//   stand-in and print its URL; --screenshot: the page before the pan, FILE.<run>.png;
+//   --cpus: run the browser on these CPUs only (taskset's list, e.g. '1'): a machine with fewer
+//   free cores, reproducibly (the stand-in stays on every CPU).
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync,
+         existsSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startStandIn } from './stand_in.mjs';
@@ -42,6 +45,7 @@ const opt = {
   profile: args.profile,   // write a JS CPU profile of the pan+zoom (CDP Profiler) and summarise it
   trace: args.trace,       // write a Chrome trace of the pan (CDP Tracing) and summarise it
   screenshot: args.screenshot,  // save a screenshot of the page before the pan (FILE.<run>.png)
+  cpus: args.cpus,         // taskset CPU list for the browser (every process of it), or none
 };
 
 const TARGET_FPS = 30;
@@ -98,9 +102,14 @@ function processMemory(rootPid) {
 function pageInit() {
   const b = { longtasks: [], messages: [] };
   window.__bench = b;
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
+  const take = (entries) => {
+    for (const e of entries) b.longtasks.push({ start: e.startTime, duration: e.duration });
+  };
+  const observer = new PerformanceObserver((list) => take(list.getEntries()));
+  observer.observe({ type: 'longtask', buffered: true });
+  // The entries of a long task that just ended are queued for the observer's next callback,
+  // which runs after the script that reads them (the phases' page.evaluate): take them first.
+  b.flushLongTasks = () => take(observer.takeRecords());
   // Wrap TrackStore.applyBinary (the page decodes: `?decode=page`, or no worker) and
   // adoptFrame (the worker decoded; `workerMs` is its decoding and copying time) once the page
   // exposes its store (window.biac.store): `ms` is the main thread's time, listeners included.
@@ -130,9 +139,23 @@ function pageInit() {
   }, 5);
 }
 
-async function oneRun(chromium, standIn, run) {
+// With --cpus: a launcher script that runs the browser under taskset (its child processes inherit
+// the affinity). Returns the executable to launch and its clean-up.
+function browserExecutable() {
+  if (!opt.cpus) return { path: opt.chromium, done: () => {} };
+  if (!/^[0-9,-]+$/.test(String(opt.cpus))) {
+    throw new Error(`--cpus ${opt.cpus}: a CPU list such as 1 or 0-1`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'web-perf-'));
+  const path = join(dir, 'chromium');
+  writeFileSync(path, `#!/bin/sh\nexec taskset -c ${opt.cpus} ${opt.chromium} "$@"\n`);
+  chmodSync(path, 0o755);
+  return { path, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function oneRun(chromium, standIn, run, executablePath) {
   const browser = await chromium.launch({
-    executablePath: opt.chromium,
+    executablePath,
     headless: true,
     args: [
       '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
@@ -171,12 +194,21 @@ async function oneRun(chromium, standIn, run) {
     }, null, { timeout: LOAD_TIMEOUT_MS, polling: 200 }).catch(() => {});
     await sleep(opt.warmSeconds * 1000);
 
+    // The renderer, asked of the page's own deck.gl context. A probe context of the bench's own
+    // (a canvas made here) is garbage once asked, and Blink destroys it when its GC sweeps it,
+    // at some point of the pan or zoom: the destruction waits for the GPU process to finish all
+    // its queued work (CommandBufferHelper::Finish), a 7 s task in a trace with the browser on
+    // one CPU (session 10). So the probe, when the page has no context, is released at once.
     const renderer = await page.evaluate(() => {
-      const gl = document.createElement('canvas').getContext('webgl2');
+      const own = window.biac?.overlay?._deck?.device?.gl ?? null;
+      const gl = own ?? document.createElement('canvas').getContext('webgl2');
       if (!gl) return 'no WebGL2';
       const ext = gl.getExtension('WEBGL_debug_renderer_info');
-      return ext ? `${gl.getParameter(ext.UNMASKED_VENDOR_WEBGL)} / ${gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)}`
-                 : gl.getParameter(gl.RENDERER);
+      const name = ext
+        ? `${gl.getParameter(ext.UNMASKED_VENDOR_WEBGL)} / ${gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)}`
+        : gl.getParameter(gl.RENDERER);
+      if (!own) gl.getExtension('WEBGL_lose_context')?.loseContext();
+      return name;
     });
 
     if (opt.screenshot) await page.screenshot({ path: `${opt.screenshot}.${run}.png` });
@@ -243,6 +275,7 @@ async function oneRun(chromium, standIn, run) {
     const pan = await page.evaluate(() => {
       const b = window.__bench;
       b.counting = false;
+      b.flushLongTasks();
       const f = b.frames;
       const gaps = [];
       for (let i = 1; i < f.length; i++) gaps.push(f[i] - f[i - 1]);
@@ -265,6 +298,7 @@ async function oneRun(chromium, standIn, run) {
     }
     await sleep(500);
     const zoom = await page.evaluate((start) => {
+      window.__bench.flushLongTasks();
       const tasks = window.__bench.longtasks.filter((t) => t.start >= start);
       return { longTaskMax: tasks.reduce((m, t) => Math.max(m, t.duration), 0), longTasks: tasks.length };
     }, zoomPhase);
@@ -366,7 +400,9 @@ function summariseTrace(events) {
   tasks.sort((a, b) => b.dur - a.dur);
   const inside = (t) => events.filter((e) => e.ph === 'X' && e.pid === t.pid && e.tid === t.tid &&
                                          e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur && e !== t);
-  const lines = [`trace: ${events.length} events; longest main-thread tasks:`];
+  const over = (ms) => tasks.filter((t) => t.dur > ms * 1000).length;
+  const lines = [`trace: ${events.length} events; main-thread tasks over 50 ms: ${over(50)}, ` +
+                 `over 100 ms: ${over(100)}; the longest:`];
   for (const t of tasks.slice(0, 5)) {
     const parts = new Map();
     for (const e of inside(t)) {
@@ -396,6 +432,20 @@ function summariseTrace(events) {
   for (const [k, ms] of [...busy].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
     lines.push(`  ${ms.toFixed(0).padStart(7)} ms  ${k}`);
   }
+  // Garbage collection by thread: a major GC on the page's main thread is a long task of its own.
+  const gc = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur || (e.name !== 'MajorGC' && e.name !== 'MinorGC')) continue;
+    const k = `${e.name} on ${byThread.get(`${e.pid}:${e.tid}`) ?? e.tid} (pid ${e.pid})`;
+    const g = gc.get(k) ?? { count: 0, ms: 0, max: 0 };
+    g.count++; g.ms += e.dur / 1000; g.max = Math.max(g.max, e.dur / 1000);
+    gc.set(k, g);
+  }
+  lines.push('garbage collection (count, total, longest):');
+  for (const [k, g] of [...gc].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6)) {
+    lines.push(`  ${String(g.count).padStart(4)} x ${g.ms.toFixed(0).padStart(5)} ms, ` +
+               `longest ${g.max.toFixed(0)} ms  ${k}`);
+  }
   return lines.join('\n');
 }
 
@@ -413,25 +463,29 @@ async function main() {
   }
   const { chromium } = await import(pathToFileURL(join(root, 'web/node_modules/playwright-core/index.mjs')).href);
   const runs = [];
+  const exe = browserExecutable();
   try {
     for (let i = 1; i <= opt.runs; i++) {
-      const r = await oneRun(chromium, standIn, i);
+      const r = await oneRun(chromium, standIn, i, exe.path);
       runs.push(r);
       console.error(`run ${i}: ${r.pan.fps.toFixed(1)} fps panning, longest task ${r.panZoomLongTaskMax.toFixed(0)} ms, ` +
                     `table ${r.table?.inView.ms.toFixed(1)}/${r.table?.all.ms.toFixed(1)} ms, ` +
                     `renderer ${MB(r.memory.rendererRss)}, gpu ${MB(r.memory.gpuRss)}, message ${r.messageMs.median.toFixed(0)} ms`);
     }
   } finally {
+    exe.done();
     await standIn.close();
   }
   const m = (f) => median(runs.map(f));
   const summary = {
     page: opt.dist + opt.query,
-    machine: { cpus: cpus().length, loadAverage1m: loadavg()[0] },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '',
+               browserCpus: opt.cpus ?? 'all', loadAverage1m: loadavg()[0] },
     renderer: runs[0]?.renderer, tracks: opt.tracks, updateHz: 1, runs: runs.length,
     window: `${opt.width}x${opt.height}`, panSeconds: opt.panSeconds,
     fpsPanning: m((r) => r.pan.fps), frameP95Ms: m((r) => r.pan.frameP95),
     longestTaskPanZoomMs: m((r) => r.panZoomLongTaskMax),
+    longTasksPan: m((r) => r.pan.longTasks), longTasksZoom: m((r) => r.zoom.longTasks),
     messageHandlingMs: m((r) => r.messageMs.median), messageHandlingMaxMs: m((r) => r.messageMs.max),
     messageBytes: m((r) => r.messageMs.bytes),
     messageWorkerMs: m((r) => r.messageMs.workerMedian),
@@ -457,10 +511,10 @@ async function main() {
   console.log(`
 web page under load: ${opt.tracks} tracks at 1 Hz, ${opt.width}x${opt.height}, medians of ${runs.length} runs
   page:                ${summary.page}
-  machine:             ${summary.machine.cpus} CPUs, load average ${summary.machine.loadAverage1m.toFixed(1)} at the end
+  machine:             ${summary.machine.cpus} CPUs (${summary.machine.cpuModel})${opt.cpus ? ` (the browser on CPU ${opt.cpus} only)` : ''}, load average ${summary.machine.loadAverage1m.toFixed(1)} at the end
   renderer:            ${summary.renderer}
   frames while panning ${summary.fpsPanning.toFixed(1)} fps (frame p95 ${summary.frameP95Ms.toFixed(0)} ms)  target >= ${TARGET_FPS}: ${ok(summary.targets.fps.met)}
-  longest task, pan+zoom ${summary.longestTaskPanZoomMs.toFixed(0)} ms  target <= ${TARGET_TASK_MS} ms: ${ok(summary.targets.longTask.met)}
+  longest task, pan+zoom ${summary.longestTaskPanZoomMs.toFixed(0)} ms  target <= ${TARGET_TASK_MS} ms: ${ok(summary.targets.longTask.met)} (tasks over 50 ms: ${summary.longTasksPan} in the pan, ${summary.longTasksZoom} in the zoom)
   page memory          renderer ${MB(summary.memory.rendererRss)} + GPU process ${MB(summary.memory.gpuRss)} = ${MB(pageMemory)}  target <= 1 GB: ${ok(summary.targets.memory.met)}
                        (JS+DOM by measureUserAgentSpecificMemory ${MB(summary.memory.userAgentSpecific)}, JS heap ${MB(summary.memory.jsHeapUsed)})
   one stream message   ${summary.messageHandlingMs.toFixed(0)} ms median, ${summary.messageHandlingMaxMs.toFixed(0)} ms max on the main thread (store + listeners${summary.messageWorkerMs > 0 ? `; decoded in the worker: ${summary.messageWorkerMs.toFixed(0)} ms median there` : `; decoded on the page, ${MB(summary.messageBytes)}`})

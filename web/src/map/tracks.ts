@@ -18,7 +18,7 @@ import { DOMAINS, NO_STRING, type TrackColumns, type TrackStore, type TrailPaths
          type TrailWants } from '../live/store';
 import { affiliationColor, atlasImage, sharedAtlas, sidcFor, type SymbolAtlas } from './symbols';
 import { affiliationRank, covers, DensityBuilder, type DensityImage } from './density';
-import { deferUpdate, inWindow, isDense, symbolWindow, within } from './update-policy';
+import { bufferUpdate, deferUpdate, inWindow, isDense, symbolWindow, within } from './update-policy';
 
 export interface TrackLayerOptions {
   selectedId: number | null; now: number; staleAfterS: number; showTrails: boolean;
@@ -393,25 +393,32 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
     countView();
     dots = isDense(o.zoom, c.inView);
   }
+  // Symbols come back and are built in a task of their own: this frame still draws the image.
+  let imageMeanwhile = false;
   if (!defer) {
     // The buffers depend on the picture, the second (stale fade), a few options and whether
     // the view is dense (then only the dots' buffers); not on the view itself, except when a
     // zoomed-in view leaves the symbols' window: a pan or a zoom reuses them as they are.
+    const dense = dots;
     const keyOf = (): string => {
       const win = c.symWindow && (!o.bounds || within(o.bounds, c.symWindow))
         ? c.symWindow.join(',') : 'new';
       return [store.version, second, o.staleAfterS, o.vectorSeconds, o.theme,
-              dots ? 'dense' : `full ${win}`].join('|');
+              dense ? 'dense' : `full ${win}`].join('|');
     };
-    const dense = dots;
     if (keyOf() !== c.bufKey) {
-      // Inline the first time and when symbols come back (their buffers are not up to date).
-      if (!o.onAsync || c.aPositions === null || (!dense && c.symbolsStale)) {
+      const how = bufferUpdate({
+        async: !!o.onAsync, hasBuffers: c.aPositions !== null, dense, symbolsStale: c.symbolsStale,
+        imageCovers: (o.denseMode ?? 'decimated') === 'decimated' && c.density !== null &&
+                     !!o.bounds && covers(c.density, o.bounds) });
+      imageMeanwhile = how === 'task, image meanwhile';
+      if (how === 'now') {
         updateBuffers(c, store, o, dense);
         c.bufKey = keyOf();
-      } else if (!c.bufferTask) {
+      } else if (!c.bufferTask && o.onAsync) {
         // In a task of its own, not in this animation frame (which also holds deck.gl's and
-        // MapLibre's draws): the frame draws the former buffers, the next one the new.
+        // MapLibre's draws): the frame draws the former buffers (or the dense image), the next
+        // one the new.
         c.bufferTask = true;
         const ready = o.onAsync;
         nextSlice(() => {
@@ -424,6 +431,7 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
       }
     }
   }
+  if (imageMeanwhile) dots = true;
   // Decimated: the dots as one bitmap over the view and a margin, rebuilt when the picture,
   // the second (fade) or the zoom changes or the view leaves it; a pan draws the same image.
   const decimated = dots && (o.denseMode ?? 'decimated') === 'decimated' && !!o.bounds &&
@@ -434,7 +442,7 @@ export function trackLayers(store: TrackStore, o: TrackLayerOptions): Layer[] {
     // While the map moves, only a view that leaves the image rebuilds it (a zoom scales it).
     const rebuild = !c.density || !covers(c.density, o.bounds!) ||
                     (!defer && densityKey !== c.densityKey);
-    if (rebuild && !c.densityBuild) {
+    if (rebuild && !c.densityBuild && !imageMeanwhile) {
       // Built into the image before the shown one (deck.gl uploaded that one long ago): two
       // buffers in turn, not 1-2 MB of new memory a second for the garbage collector.
       const builder = new DensityBuilder({ count: c.n, positions: c.positions, colors: c.dotColors,

@@ -33,6 +33,28 @@ export function deferUpdate(d: DeferInput): boolean {
          (d.dense || !d.symbolsMissing);
 }
 
+export interface BufferUpdateInput {
+  async: boolean;          // the layers can be redrawn when a task of their own is done
+  hasBuffers: boolean;     // the layers have drawn a picture already
+  dense: boolean;          // the view is dense (dots)
+  symbolsStale: boolean;   // the symbols' buffers were skipped by dense updates
+  imageCovers: boolean;    // a dense image is made and covers the view
+}
+
+/**
+ * How the layers' buffers are brought up to date: 'now', in the animation frame (the first
+ * picture; symbols coming back with nothing to draw meanwhile); 'task', in a task of their own,
+ * the frame drawing the former buffers; 'task, image meanwhile': symbols come back (a zoom into
+ * a view of DENSE_TRACKS or fewer tracks), built in a task of their own while the frame still
+ * draws the dense image. The first pass after dense updates goes over every track, and in the
+ * frame it adds to deck.gl's and MapLibre's draws.
+ */
+export function bufferUpdate(d: BufferUpdateInput): 'now' | 'task' | 'task, image meanwhile' {
+  if (!d.async || !d.hasBuffers) return 'now';
+  if (d.dense || !d.symbolsStale) return 'task';
+  return d.imageCovers ? 'task, image meanwhile' : 'now';
+}
+
 export type Bounds = readonly [number, number, number, number];  // west, south, east, north
 
 /** How far the symbols' window reaches beyond each side of the view, in views. */

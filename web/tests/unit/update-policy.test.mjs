@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modules } from './build.mjs';
 
-const { isDense, deferUpdate, symbolWindow, within, inWindow, DOT_ZOOM, DENSE_TRACKS, MAX_DEFER_MS,
-        SYMBOL_MARGIN } = modules.updatePolicy;
+const { isDense, deferUpdate, bufferUpdate, symbolWindow, within, inWindow, DOT_ZOOM, DENSE_TRACKS,
+        MAX_DEFER_MS, SYMBOL_MARGIN } = modules.updatePolicy;
 
 test('a view is dense below the dot zoom or with more than DENSE_TRACKS tracks in it', () => {
   assert.equal(isDense(DOT_ZOOM - 0.01, 0), true);
@@ -33,6 +33,20 @@ test('symbols are never drawn from buffers that do not cover the view', () => {
                      symbolsMissing: true };
   assert.equal(deferUpdate(zoomedIn), false);
   assert.equal(deferUpdate({ ...zoomedIn, symbolsMissing: false }), true);
+});
+
+test('symbols that come back are built in a task of their own while the dense image covers the view', () => {
+  const back = { async: true, hasBuffers: true, dense: false, symbolsStale: true, imageCovers: true };
+  assert.equal(bufferUpdate(back), 'task, image meanwhile');
+  // No image over the view (zoomed in far past its edge): nothing to draw meanwhile.
+  assert.equal(bufferUpdate({ ...back, imageCovers: false }), 'now');
+  // The first picture and a page that cannot be told when a task is done: at once.
+  assert.equal(bufferUpdate({ ...back, hasBuffers: false }), 'now');
+  assert.equal(bufferUpdate({ ...back, async: false }), 'now');
+  // The per-second update, dense or with symbols up to date: a task, the former buffers drawn.
+  assert.equal(bufferUpdate({ ...back, dense: true }), 'task');
+  assert.equal(bufferUpdate({ ...back, symbolsStale: false }), 'task');
+  assert.equal(bufferUpdate({ ...back, symbolsStale: false, imageCovers: false }), 'task');
 });
 
 test('the symbols\' window is the view grown by half its size on each side, within the world', () => {
