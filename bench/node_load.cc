@@ -80,7 +80,7 @@ constexpr char kRadarLabel[] = "SECRET//REL TO USA, JPN";
 constexpr int64_t kHistogramMs = 10'000;
 // The stream sends a track at most once a second (api/stream.h, min_track_interval): a newer
 // state of a track sent less than 1 s ago is held until the first round after that second
-// (rounds: every publication, 50 ms here). An update received more than this after the
+// (rounds: every publication, 20 ms here). An update received more than this after the
 // track's previous one was therefore not held: its latency is the pipeline's alone.
 constexpr int64_t kThrottleGapMs = 1100;
 // Time the feeders keep sending after the stop is decided (the stop is a send time ahead of
@@ -115,11 +115,16 @@ struct Options {
   // radars turning in 3 s carry more of the rate: 9,091 aircraft.
   int radars = 5;
   double radar_period_s = 3.0;
-  int radar_sectors = 32;  // a radar sends its plots at the end of each of these sectors
-  double lag_s = 0.05;        // [fusion] lag_s
+  // A radar sends its plots at the end of each of these sectors: 128 is a plot out within
+  // 23 ms of its detection at a 3 s turn, as a plot extractor that sends plots as it forms
+  // them (32, a data block per 1/32 of a turn, holds a plot up to 94 ms: docs/node-load.md).
+  int radar_sectors = 128;
+  // The node as configured for latency (docs/node.md, "Live latency"): observations held
+  // 20 ms for ordering, a publication every 20 ms.
+  double lag_s = 0.02;        // [fusion] lag_s
   double late_s = 1.0;        // [fusion] late_s
   double shed_after_s = 1.0;  // [fusion] shed_after_s (the node's default)
-  int publish_ms = 50;        // [fusion] publish_interval_ms (the node's default)
+  int publish_ms = 20;        // [fusion] publish_interval_ms (the node's default is 50)
   double picture_store_s = 0;  // [fusion] picture_store_interval_s; 0: the node's default
   bool live_pending = false;  // [fusion] live_pending
 };
@@ -1208,8 +1213,8 @@ int main(int argc, char** argv) {
     std::cerr << "node_load: " << options.error().message()
               << "\nusage: node_load --biac PATH [--rate 50000] [--tracks 20000] [--clients 50] "
                  "[--duration 60] [--warmup 15] [--encoding binary|json] [--radars 5] "
-                 "[--radar-period 3] [--radar-sectors 32] [--lag 0.05] [--late 1] [--shed 1] "
-                 "[--publish-ms 50] [--picture-store S] [--live-pending] [--dir DIR] [--keep]\n";
+                 "[--radar-period 3] [--radar-sectors 128] [--lag 0.02] [--late 1] [--shed 1] "
+                 "[--publish-ms 20] [--picture-store S] [--live-pending] [--dir DIR] [--keep]\n";
     return 1;
   }
   return biac::bench::Run(*options);

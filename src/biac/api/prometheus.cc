@@ -6,13 +6,39 @@
 
 namespace biac::api {
 
-void LatencyHistogram::Observe(double seconds) {
+namespace {
+
+size_t BucketOf(double seconds) {
   size_t i = 0;
-  while (i < kBounds.size() && seconds > kBounds[i]) ++i;
-  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  while (i < LatencyHistogram::kBounds.size() && seconds > LatencyHistogram::kBounds[i]) ++i;
+  return i;
+}
+
+uint64_t MicrosOf(double seconds) {
+  return static_cast<uint64_t>(std::llround(std::max(0.0, seconds) * 1e6));
+}
+
+}  // namespace
+
+void LatencyHistogram::Observe(double seconds) {
+  buckets_[BucketOf(seconds)].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
-  const double micros = std::max(0.0, seconds) * 1e6;
-  sum_micros_.fetch_add(static_cast<uint64_t>(std::llround(micros)), std::memory_order_relaxed);
+  sum_micros_.fetch_add(MicrosOf(seconds), std::memory_order_relaxed);
+}
+
+void LatencyHistogram::Batch::Observe(double seconds) {
+  ++buckets[BucketOf(seconds)];
+  ++count;
+  sum_micros += MicrosOf(seconds);
+}
+
+void LatencyHistogram::Add(const Batch& batch) {
+  if (batch.count == 0) return;
+  for (size_t i = 0; i < buckets_.size(); ++i) {
+    if (batch.buckets[i] != 0) buckets_[i].fetch_add(batch.buckets[i], std::memory_order_relaxed);
+  }
+  count_.fetch_add(batch.count, std::memory_order_relaxed);
+  sum_micros_.fetch_add(batch.sum_micros, std::memory_order_relaxed);
 }
 
 double LatencyHistogram::QuantileUpperBound(double q) const {

@@ -22,7 +22,16 @@ class LatencyHistogram {
  public:
   static constexpr std::array<double, 14> kBounds = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
                                                      0.2,   0.5,   1.0,   2.0,  5.0,  10.0, 30.0};
+  // Observations gathered by one thread, added to a histogram at once (and possibly to
+  // several, or several times: the same track updates sent to several stream clients).
+  struct Batch {
+    std::array<uint64_t, kBounds.size() + 1> buckets{};
+    uint64_t count = 0;
+    uint64_t sum_micros = 0;
+    void Observe(double seconds);
+  };
   void Observe(double seconds);
+  void Add(const Batch& batch);
   uint64_t count() const { return count_.load(std::memory_order_relaxed); }
   // The smallest bucket bound below which at least `q` of the observations fall (an upper
   // bound of the quantile, as Prometheus' histogram_quantile would bracket it); +inf when

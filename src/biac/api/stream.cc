@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "biac/api/track_codec.h"
+#include "biac/base/thread.h"
 
 namespace biac::api {
 
@@ -18,8 +19,6 @@ namespace {
 // A client whose socket queue holds more than this is skipped for the round (the server's
 // queue limit is larger, so a skipped client's queue drains before anything is refused).
 constexpr size_t kBusyBytes = size_t{1} << 20;
-// A state whose newest observation is at most this old counts as fresh (rate limiting, below).
-constexpr int64_t kFreshNanos = 150'000'000;
 
 bool ParseDouble(std::string_view text, double& value) {
   const auto* end = text.data() + text.size();
@@ -61,6 +60,48 @@ Result<BoundingBox> ParseBoundingBox(std::string_view text) {
   return box;
 }
 
+// What a client was last sent, as the rate limit and the next difference need it. A state is
+// never changed once made: a round makes a new one, and clients in the same state share it
+// (see Round).
+struct Streamer::State {
+  struct Sent {
+    uint64_t id;
+    int64_t time_ns;  // data time of the state sent
+    int64_t sent_ns;  // when it was sent (wall clock)
+    bool operator==(const Sent&) const = default;
+  };
+  std::vector<Sent> sent;      // by id
+  std::vector<uint64_t> held;  // sent tracks with a newer state held by the rate limit, by id
+  uint64_t served_version = 0;
+  int64_t next_due_ns = 0;  // a rate-limited change becomes due then (0: none)
+  BoundingBox served_viewport;
+  uint64_t hash = 0;  // of everything above (Seal)
+
+  void Seal() {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    auto mix = [&h](uint64_t v) {
+      h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    };
+    for (const Sent& s : sent) {
+      mix(s.id);
+      mix(static_cast<uint64_t>(s.time_ns));
+      mix(static_cast<uint64_t>(s.sent_ns));
+    }
+    for (uint64_t id : held) mix(id);
+    mix(served_version);
+    mix(static_cast<uint64_t>(next_due_ns));
+    hash = h;
+  }
+  bool operator==(const State& o) const {
+    return hash == o.hash && served_version == o.served_version &&
+           next_due_ns == o.next_due_ns && SameBox(served_viewport, o.served_viewport) &&
+           held == o.held && sent == o.sent;
+  }
+  static bool SameBox(const BoundingBox& a, const BoundingBox& b) {
+    return a.west == b.west && a.east == b.east && a.south == b.south && a.north == b.north;
+  }
+};
+
 struct Streamer::Client {
   std::shared_ptr<net::WebSocketSession> session;
   size_t audience = 0;
@@ -72,44 +113,64 @@ struct Streamer::Client {
   bool resync = true;
   std::atomic<bool> closed{false};
 
-  // Streamer thread only.
-  struct Sent {
-    uint64_t id;
-    int64_t time_ns;  // data time of the state sent
-    int64_t sent_ns;  // when it was sent (wall clock)
-  };
-  std::vector<Sent> sent;  // by id
-  std::vector<uint64_t> held;  // sent tracks with a newer state held by the rate limit, by id
-  uint64_t served_version = 0;
-  int64_t next_due_ns = 0;  // a rate-limited change becomes due then (0: none)
-  BoundingBox served_viewport;
+  std::shared_ptr<const State> state;  // streamer thread only
 };
 
-// The messages encoded in one round of the streamer. Clients of one audience that hold the
-// same tracks (the same viewport, connected at about the same time: a wall of screens, the
-// load bench's clients) are due the same difference; the message is encoded once and copied
-// for the others. A message is reused only for the same publication, encoding and kind, and
-// the same updated tracks (pointers into that publication) and removed ids, in order.
+// One round of the streamer. Clients of one audience in the same state (the same viewport,
+// the same tracks sent at the same times: a wall of screens, the load bench's clients) are
+// due the same round: it is worked out once - the difference, the new state, the message -
+// and the others take the result, a copy of the message and the same new state. Clients
+// that connected in different rounds start in different states; a state worked out that
+// equals another one of the round is replaced by it, so they join once the rate limit has
+// sent each track to both in the same round (each such track stays in step from then on).
+// A message is also reused between clients in different states that are due the same
+// difference: the same publication, encoding and kind, and the same updated tracks (pointers
+// into that publication) and removed ids, in order.
 struct Streamer::Round {
-  struct Message {
+  struct Outcome {
+    // The inputs (the state is kept alive: a freed one's address could come back).
+    std::shared_ptr<const State> before;
     const PublishedPicture* published;
+    BoundingBox viewport;
+    bool resync;
     bool binary;
-    bool snapshot;
+    // The result.
+    std::shared_ptr<const State> after;
+    bool send = false;  // false: nothing to send, only the new state
     std::vector<const model::FusedTrack*> updated;
     std::vector<uint64_t> removed;
-    std::string bytes;
+    std::string message;
+    bool message_copied = false;  // from another outcome of the round (FindMessage)
+    LatencyHistogram::Batch latency;  // of the updates a delta carries
+    size_t uses = 0;
   };
-  static constexpr size_t kMaxMessages = 16;  // distinct messages kept per round
-  std::vector<Message> messages;
+  std::vector<Outcome> outcomes;
 
-  const std::string* Find(const PublishedPicture& published, bool binary, bool snapshot,
-                          const std::vector<const model::FusedTrack*>& updated,
-                          const std::vector<uint64_t>& removed) const {
-    for (const Message& m : messages) {
-      if (m.published == &published && m.binary == binary && m.snapshot == snapshot &&
-          m.updated == updated && m.removed == removed) {
-        return &m.bytes;
+  Outcome* Find(const State* before, const PublishedPicture& published,
+                const BoundingBox& viewport, bool resync, bool binary) {
+    for (Outcome& o : outcomes) {
+      if (o.before.get() == before && o.published == &published && o.resync == resync &&
+          o.binary == binary && State::SameBox(o.viewport, viewport)) {
+        return &o;
       }
+    }
+    return nullptr;
+  }
+  const std::string* FindMessage(const PublishedPicture& published, bool binary, bool snapshot,
+                                 const std::vector<const model::FusedTrack*>& updated,
+                                 const std::vector<uint64_t>& removed) const {
+    for (const Outcome& o : outcomes) {
+      if (o.send && o.published == &published && o.binary == binary &&
+          o.resync == snapshot && o.updated == updated && o.removed == removed) {
+        return &o.message;
+      }
+    }
+    return nullptr;
+  }
+  // A state of this round equal to `state`, if any.
+  std::shared_ptr<const State> Same(const State& state) const {
+    for (const Outcome& o : outcomes) {
+      if (*o.after == state) return o.after;
     }
     return nullptr;
   }
@@ -151,7 +212,7 @@ class Streamer::Handler final : public net::WebSocketHandler {
 };
 
 Streamer::Streamer(const PictureHub* hub, const Clock* clock, StreamOptions options)
-    : hub_(hub), clock_(clock), options_(options) {
+    : hub_(hub), clock_(clock), options_(options), empty_state_(std::make_shared<State>()) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -174,6 +235,7 @@ std::unique_ptr<net::WebSocketHandler> Streamer::Add(
   client->user = std::move(user);
   client->viewport = viewport;
   client->binary = binary;
+  client->state = empty_state_;
   {
     std::lock_guard lock(mutex_);
     clients_.push_back(client);
@@ -192,10 +254,12 @@ StreamStats Streamer::stats() const {
   s.skipped_rounds = skipped_.load();
   s.track_updates = updates_.load();
   s.shared_messages = shared_.load();
+  s.states = states_.load();
   return s;
 }
 
 void Streamer::Run() {
+  NameThisThread("biac-stream");
   uint64_t seen = 0;
   std::vector<std::shared_ptr<Client>> clients;
   while (!stop_) {
@@ -210,14 +274,22 @@ void Streamer::Run() {
       clients = clients_;
     }
     const Timestamp now = clock_->Now();
-    // The publications served this round stay alive while the round's messages point to them.
+    // The publication served to each audience this round, by audience index; they stay alive
+    // while the round's outcomes point to them.
     std::vector<std::shared_ptr<const PublishedPicture>> pictures;
     Round round;
+    std::vector<const State*> states;
     for (const auto& client : clients) {
-      auto picture = hub_->Latest(client->audience);
+      // One publication per audience and round, also when a newer one lands meanwhile: the
+      // audience's clients then stay in step (Round).
+      if (client->audience >= pictures.size()) pictures.resize(client->audience + 1);
+      auto& picture = pictures[client->audience];
+      if (!picture) picture = hub_->Latest(client->audience);
       Serve(*client, *picture, now, round);
-      pictures.push_back(std::move(picture));
+      states.push_back(client->state.get());
     }
+    std::sort(states.begin(), states.end());
+    states_ = static_cast<uint64_t>(std::unique(states.begin(), states.end()) - states.begin());
     clients.clear();
   }
 }
@@ -231,60 +303,104 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
     viewport = client.viewport;
     resync = client.resync;
   }
-  const bool viewport_changed = viewport.west != client.served_viewport.west ||
-                                viewport.east != client.served_viewport.east ||
-                                viewport.south != client.served_viewport.south ||
-                                viewport.north != client.served_viewport.north;
+  const State& before = *client.state;
+  const bool viewport_changed = !State::SameBox(viewport, before.served_viewport);
   const int64_t now_ns = now.nanos();
-  const bool due = client.next_due_ns != 0 && now_ns >= client.next_due_ns;
-  if (!resync && !viewport_changed && published.version == client.served_version && !due) {
+  const bool due = before.next_due_ns != 0 && now_ns >= before.next_due_ns;
+  if (!resync && !viewport_changed && published.version == before.served_version && !due) {
     return;  // nothing new for this client
   }
   if (client.session->queued_bytes() > kBusyBytes) {
     ++skipped_;
     return;
   }
+  Round::Outcome* outcome = round.Find(&before, published, viewport, resync, client.binary);
+  const bool reused = outcome != nullptr;
+  if (!reused) {
+    Work(client.state, published, viewport, resync, client.binary, now_ns, round);
+    outcome = &round.outcomes.back();
+  }
+  if (!outcome->send) {
+    client.state = outcome->after;
+    return;
+  }
+  const size_t bytes = outcome->message.size();
+  // The outcome's message stays in the round for the next client: each gets a copy.
+  if (!client.session->Send(outcome->message, client.binary)) {
+    ++skipped_;  // coalesced: the next round sends the latest difference
+    return;      // and the client stays in its state
+  }
+  ++messages_;
+  if (reused || outcome->uses > 0 || outcome->message_copied) ++shared_;
+  ++outcome->uses;
+  bytes_ += bytes;
+  updates_ += outcome->updated.size();
+  latency_.Add(outcome->latency);
+  if (resync) {
+    std::lock_guard lock(client.mutex);
+    client.resync = false;
+  }
+  client.state = outcome->after;
+}
+
+void Streamer::Work(const std::shared_ptr<const State>& before_state,
+                    const PublishedPicture& published, const BoundingBox& viewport, bool resync,
+                    bool binary, int64_t now_ns, Round& round) const {
+  const State& before = *before_state;
+  Round::Outcome out;
+  out.before = before_state;
+  out.published = &published;
+  out.viewport = viewport;
+  out.resync = resync;
+  out.binary = binary;
+  const bool viewport_changed = !State::SameBox(viewport, before.served_viewport);
+  const bool due = before.next_due_ns != 0 && now_ns >= before.next_due_ns;
   const int64_t interval_ns = options_.min_track_interval.count();
+  const int64_t limit_ns = std::max(options_.held_limit.count(), interval_ns);
+  const int64_t fresh_ns = options_.fresh_age.count();
   const auto& tracks = published.picture.tracks.entries();
-  std::vector<const model::FusedTrack*> updated;
-  std::vector<uint64_t> removed;
-  std::vector<uint64_t> held;  // tracks whose newer state the rate limit holds, by id
+  std::vector<const model::FusedTrack*>& updated = out.updated;
+  std::vector<uint64_t>& removed = out.removed;
+  auto after = std::make_shared<State>();
   int64_t next_due = 0;
   auto hold_until = [&](int64_t due_ns) {
     if (next_due == 0 || due_ns < next_due) next_due = due_ns;
   };
+  using Sent = State::Sent;
   // The rate limit (see stream.h): whether a newer state of a track sent before goes now;
   // if not, when it falls due.
   // `just_published`: the state came with this round's publication (the newest the node has),
   // which counts as fresh whatever its data time (a radar plot leaves its radar up to a
   // sector after its time, docs/node-load.md).
-  auto goes_now = [&](const Client::Sent& previous, int64_t time_ns, bool just_published) {
+  auto goes_now = [&](const Sent& previous, int64_t time_ns, bool just_published) {
     const int64_t since = now_ns - previous.sent_ns;
-    const bool fresh = just_published || now_ns - time_ns <= kFreshNanos;
-    if (since >= 2 * interval_ns || (since >= interval_ns && fresh)) return true;
-    hold_until(previous.sent_ns + (since >= interval_ns ? 2 : 1) * interval_ns);
+    const bool fresh = just_published || now_ns - time_ns <= fresh_ns;
+    if (since >= limit_ns || (since >= interval_ns && fresh)) return true;
+    hold_until(previous.sent_ns + (since >= interval_ns ? limit_ns : interval_ns));
     return false;
   };
 
   // Incremental round: the client holds this audience's previous publication (or this one),
   // its viewport is unchanged and no resync is asked: only the tracks the publication changed
   // or removed, and the held ones when one falls due, are looked at - O(changed), not
-  // O(tracks), per client and round. Otherwise (first round, resync, new viewport, or a
-  // client that skipped a publication) the whole picture is compared with what it holds.
-  const bool same = published.version == client.served_version;
-  const bool incremental = !resync && !viewport_changed && client.served_version != 0 &&
-                           (same || published.previous_version == client.served_version);
-  std::vector<Client::Sent> next;     // full round: the client's new sent-state
-  std::vector<Client::Sent> upserts;  // incremental round: states sent now, by id
-  std::vector<uint64_t> gone;         // incremental round: ids no longer held by the client
+  // O(tracks), per state and round (plus the copy of the state). Otherwise (first round,
+  // resync, new viewport, or a client that skipped a publication) the whole picture is
+  // compared with what it holds.
+  const bool same = published.version == before.served_version;
+  const bool incremental = !resync && !viewport_changed && before.served_version != 0 &&
+                           (same || published.previous_version == before.served_version);
   if (incremental) {
-    auto find_sent = [&](uint64_t id) -> const Client::Sent* {
-      auto it = std::lower_bound(client.sent.begin(), client.sent.end(), id,
-                                 [](const Client::Sent& s, uint64_t v) { return s.id < v; });
-      return it != client.sent.end() && it->id == id ? &*it : nullptr;
+    std::vector<Sent> upserts;  // states sent now, by id
+    std::vector<uint64_t> gone;  // ids no longer held by the client
+    std::vector<uint64_t> held_changed, held_before;  // both by id
+    auto find_sent = [&](uint64_t id) -> const Sent* {
+      auto it = std::lower_bound(before.sent.begin(), before.sent.end(), id,
+                                 [](const Sent& s, uint64_t v) { return s.id < v; });
+      return it != before.sent.end() && it->id == id ? &*it : nullptr;
     };
-    auto consider = [&](const fusion::SharedTrack& t, bool just_published) {
-      const Client::Sent* previous = find_sent(t.id);
+    auto consider = [&](const fusion::SharedTrack& t, bool just_published,
+                        std::vector<uint64_t>& held) {
+      const Sent* previous = find_sent(t.id);
       if (!viewport.Contains(t.latitude_deg, t.longitude_deg)) {
         if (previous) {
           removed.push_back(t.id);
@@ -312,31 +428,51 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
       }
       looked.reserve(published.changed.size());
       for (uint32_t i : published.changed) {
-        consider(tracks[i], true);
+        consider(tracks[i], true, held_changed);
         looked.push_back(tracks[i].id);
       }
     }
-    for (uint64_t id : client.held) {
+    for (uint64_t id : before.held) {
       if (std::binary_search(looked.begin(), looked.end(), id)) continue;  // examined above
       if (!due) {
-        held.push_back(id);
-        hold_until(client.next_due_ns);
+        held_before.push_back(id);
+        hold_until(before.next_due_ns);
         continue;
       }
       auto it = std::lower_bound(tracks.begin(), tracks.end(), id,
                                  [](const fusion::SharedTrack& t, uint64_t v) { return t.id < v; });
-      if (it != tracks.end() && it->id == id) consider(*it, false);  // gone: in `removed` above
+      if (it != tracks.end() && it->id == id) consider(*it, false, held_before);  // else gone
     }
-    std::sort(held.begin(), held.end());
-  } else {
-    next.reserve(tracks.size());
-    size_t k = 0;  // into client.sent
-    for (const fusion::SharedTrack& t : tracks) {
-      while (!resync && k < client.sent.size() && client.sent[k].id < t.id) {
-        removed.push_back(client.sent[k++].id);
+    after->held.resize(held_changed.size() + held_before.size());
+    std::merge(held_changed.begin(), held_changed.end(), held_before.begin(), held_before.end(),
+               after->held.begin());
+    // The new sent-state: the previous one without the gone ids, with the upserts (from the
+    // change list, then from the held list: each by id, not both together).
+    std::sort(gone.begin(), gone.end());
+    std::sort(upserts.begin(), upserts.end(),
+              [](const Sent& a, const Sent& b) { return a.id < b.id; });
+    std::vector<Sent>& sent = after->sent;
+    sent.reserve(before.sent.size() + upserts.size());
+    size_t u = 0;
+    for (const Sent& s : before.sent) {
+      while (u < upserts.size() && upserts[u].id < s.id) sent.push_back(upserts[u++]);
+      if (u < upserts.size() && upserts[u].id == s.id) {
+        sent.push_back(upserts[u++]);
+      } else if (!std::binary_search(gone.begin(), gone.end(), s.id)) {
+        sent.push_back(s);
       }
-      const bool was_sent = !resync && k < client.sent.size() && client.sent[k].id == t.id;
-      const Client::Sent* previous = was_sent ? &client.sent[k] : nullptr;
+    }
+    while (u < upserts.size()) sent.push_back(upserts[u++]);
+  } else {
+    std::vector<Sent>& next = after->sent;
+    next.reserve(tracks.size());
+    size_t k = 0;  // into before.sent
+    for (const fusion::SharedTrack& t : tracks) {
+      while (!resync && k < before.sent.size() && before.sent[k].id < t.id) {
+        removed.push_back(before.sent[k++].id);
+      }
+      const bool was_sent = !resync && k < before.sent.size() && before.sent[k].id == t.id;
+      const Sent* previous = was_sent ? &before.sent[k] : nullptr;
       if (was_sent) ++k;
       if (!viewport.Contains(t.latitude_deg, t.longitude_deg)) {
         if (previous) removed.push_back(t.id);
@@ -349,60 +485,34 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
         updated.push_back(t.track.get());
         next.push_back({t.id, t.time_ns, now_ns});
       } else {
-        if (previous->time_ns != t.time_ns) held.push_back(t.id);
+        if (previous->time_ns != t.time_ns) after->held.push_back(t.id);
         next.push_back(*previous);
       }
     }
-    while (!resync && k < client.sent.size()) removed.push_back(client.sent[k++].id);
+    while (!resync && k < before.sent.size()) removed.push_back(before.sent[k++].id);
   }
-
-  // Applies the round to the client's state once its message is queued (or when there is
-  // nothing to send); a round whose message is refused leaves it as it was.
-  auto commit = [&] {
-    if (incremental) {
-      if (!gone.empty()) {
-        std::sort(gone.begin(), gone.end());
-        std::erase_if(client.sent, [&](const Client::Sent& s) {
-          return std::binary_search(gone.begin(), gone.end(), s.id);
-        });
-      }
-      const size_t old_size = client.sent.size();
-      for (const Client::Sent& u : upserts) {
-        auto end = client.sent.begin() + static_cast<std::ptrdiff_t>(old_size);
-        auto it = std::lower_bound(client.sent.begin(), end, u.id,
-                                   [](const Client::Sent& s, uint64_t v) { return s.id < v; });
-        if (it != end && it->id == u.id) {
-          *it = u;
-        } else {
-          client.sent.push_back(u);
-        }
-      }
-      auto by_id = [](const Client::Sent& a, const Client::Sent& b) { return a.id < b.id; };
-      const auto middle = client.sent.begin() + static_cast<std::ptrdiff_t>(old_size);
-      std::sort(middle, client.sent.end(), by_id);
-      std::inplace_merge(client.sent.begin(), middle, client.sent.end(), by_id);
-    } else {
-      client.sent = std::move(next);
-    }
-    client.held = std::move(held);
-    client.served_version = published.version;
-    client.served_viewport = viewport;
-    client.next_due_ns = next_due;
-  };
+  after->served_version = published.version;
+  after->served_viewport = viewport;
+  after->next_due_ns = next_due;
+  after->Seal();
+  std::shared_ptr<const State> same_state = round.Same(*after);
+  out.after = same_state ? std::move(same_state) : std::move(after);
 
   const bool snapshot = resync;
-  if (!snapshot && updated.empty() && removed.empty()) {
-    commit();
+  if (!snapshot && updated.empty() && removed.empty()) {  // nothing to send
+    round.outcomes.push_back(std::move(out));
     return;
   }
-  std::string message;
-  const std::string* shared = round.Find(published, client.binary, snapshot, updated, removed);
-  if (shared != nullptr) {
-    message = *shared;
-  } else if (client.binary) {
-    message = EncodeBinaryMessage(snapshot ? kBinarySnapshot : kBinaryDelta,
-                                  published.picture.time, updated, removed);
+  out.send = true;
+  if (const std::string* shared =
+          round.FindMessage(published, binary, snapshot, updated, removed)) {
+    out.message = *shared;
+    out.message_copied = true;
+  } else if (binary) {
+    out.message = EncodeBinaryMessage(snapshot ? kBinarySnapshot : kBinaryDelta,
+                                      published.picture.time, updated, removed);
   } else {
+    std::string& message = out.message;
     message.reserve(64 + updated.size() * 256 + removed.size() * 8);
     message += fmt::format("{{\"type\":\"{}\",\"time\":{},\"{}\":[",
                            snapshot ? "snapshot" : "delta", UnixMillis(published.picture.time),
@@ -422,27 +532,13 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
     }
     message += '}';
   }
-  if (shared == nullptr && round.messages.size() < Round::kMaxMessages) {
-    round.messages.push_back({&published, client.binary, snapshot, updated, removed, message});
-  }
-  const size_t bytes = message.size();
-  if (!client.session->Send(std::move(message), client.binary)) {
-    ++skipped_;  // coalesced: the next round sends the latest difference
-    return;
-  }
-  ++messages_;
-  if (shared != nullptr) ++shared_;
-  bytes_ += bytes;
-  updates_ += updated.size();
   if (!snapshot) {
     for (const model::FusedTrack* t : updated) {
-      latency_.Observe(std::chrono::duration<double>(Duration(now_ns - t->time.nanos())).count());
+      out.latency.Observe(
+          std::chrono::duration<double>(Duration(now_ns - t->time.nanos())).count());
     }
-  } else {
-    std::lock_guard lock(client.mutex);
-    client.resync = false;
   }
-  commit();
+  round.outcomes.push_back(std::move(out));
 }
 
 }  // namespace biac::api

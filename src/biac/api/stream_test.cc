@@ -13,6 +13,7 @@
 #include "biac/api/picture_hub.h"
 #include "biac/api/stream.h"
 #include "biac/api/test_track.h"
+#include "biac/api/track_codec.h"
 #include "biac/base/clock.h"
 #include "biac/labels/label.h"
 
@@ -136,6 +137,135 @@ TEST(Streamer, ClientsDueTheSameDifferenceShareOneMessage) {
   EXPECT_NE(a->messages().back().find("\"removed\":[5]"), std::string::npos);
   EXPECT_NE(west->messages().back().find("\"removed\":[]"), std::string::npos);
   EXPECT_GE(streamer.stats().shared_messages, shared_before + 1);
+}
+
+// The rate limit (stream.h): a track goes at most once per interval; after the interval its
+// next fresh state goes at once; a held state that no fresh state replaced goes at the held
+// limit, not before. Each publication also carries a new marker track, which every round sends:
+// its arrival shows that the round looked at the held track too.
+TEST(Streamer, ATrackGoesAtMostOncePerIntervalAndAHeldStateAtTheLimit) {
+  PictureHub hub({"us"});
+  const Timestamp t0 = Timestamp::FromNanos(1'780'272'001'000'000'000);
+  ManualClock clock(t0);
+  StreamOptions options;  // 1 s interval, 4 s held limit
+  Streamer streamer(&hub, &clock, options);
+  auto session = std::make_shared<PendingSession>();
+  auto handler = streamer.Add(session, 0, "us-analyst", BoundingBox{}, /*binary=*/false);
+  session->Open();
+  auto at = [&](int64_t ms) { return t0 + std::chrono::milliseconds(ms); };
+  fusion::SharedTrack tracked;  // track 1, as last published
+  uint64_t marker = 100;
+  // Publishes at `ms` after t0 the current track 1 (a new state of it when `update`) and a new
+  // marker, and returns the message that carries the marker.
+  auto publish = [&](int64_t ms, bool update) {
+    clock.Set(at(ms));
+    if (update) {
+      model::FusedTrack t = Track(1, 1, 1, "UNCLASSIFIED");
+      t.time = at(ms);
+      tracked = fusion::MakeSharedTrack(std::move(t));
+    }
+    model::FusedTrack m = Track(++marker, 2, 2, "UNCLASSIFIED");
+    m.time = at(ms);
+    auto entries = std::make_shared<fusion::SharedTracks::Entries>();
+    entries->push_back(tracked);
+    entries->push_back(fusion::MakeSharedTrack(std::move(m)));
+    fusion::SharedPicture picture;
+    picture.time = at(ms);
+    picture.tracks = fusion::SharedTracks(std::move(entries));
+    const size_t before = session->messages().size();
+    hub.Publish(0, std::move(picture), clock.Now());
+    const std::string needle = fmt::format("\"id\":{},", marker);
+    std::string found;  // every message since the previous marker's (a round on the clock's
+                        // tick may come before the publication's)
+    EXPECT_TRUE(WaitUntil([&] {
+      const auto messages = session->messages();
+      found.clear();
+      bool marked = false;
+      for (size_t i = before; i < messages.size(); ++i) {
+        found += messages[i];
+        marked = marked || messages[i].find(needle) != std::string::npos;
+      }
+      return marked;
+    })) << "marker " << marker;
+    return found;
+  };
+  // The track 1 state the messages carry ("" when none).
+  auto track_time = [&](const std::string& message) -> std::string {
+    const size_t i = message.find("{\"id\":1,\"t\":");
+    if (i == std::string::npos) return "";
+    const size_t start = i + 12;
+    return message.substr(start, message.find(',', start) - start);
+  };
+  auto millis = [](Timestamp t) { return fmt::format("{}", UnixMillis(t)); };
+
+  EXPECT_EQ(track_time(publish(0, true)), millis(at(0)));  // the snapshot
+  EXPECT_EQ(track_time(publish(300, true)), "");           // within the interval: held
+  EXPECT_EQ(track_time(publish(1100, false)), "");         // held state not fresh: waits
+  EXPECT_EQ(track_time(publish(2100, false)), "");         // still within the limit
+  EXPECT_EQ(track_time(publish(3950, false)), "");
+  EXPECT_EQ(track_time(publish(4000, false)), millis(at(300)));  // the limit: the held state
+  EXPECT_EQ(track_time(publish(4500, true)), "");                // held again
+  EXPECT_EQ(track_time(publish(4990, true)), "");                // a newer one held
+  // After the interval a fresh state goes at once, the newest; the held ones never go.
+  EXPECT_EQ(track_time(publish(5000, true)), millis(at(5000)));
+  EXPECT_EQ(track_time(publish(5999, true)), "");
+  EXPECT_EQ(track_time(publish(6000, true)), millis(at(6000)));
+  // A held state still fresh (at most fresh_age old) when the interval ends goes then.
+  EXPECT_EQ(track_time(publish(6980, true)), "");
+  EXPECT_EQ(track_time(publish(7010, false)), millis(at(6980)));
+  // One older than fresh_age waits for the next state.
+  EXPECT_EQ(track_time(publish(7900, true)), "");
+  EXPECT_EQ(track_time(publish(8070, false)), "");
+  EXPECT_EQ(track_time(publish(8200, true)), millis(at(8200)));
+  streamer.Stop();
+  // Track 1 went six times in 8.2 s, each at least an interval after the one before.
+  int sends = 0;
+  for (const std::string& m : session->messages()) sends += !track_time(m).empty();
+  EXPECT_EQ(sends, 6);
+}
+
+// Clients in the same state share it: a client that connected later joins the first one's
+// state once every track has gone to both in the same round.
+TEST(Streamer, ClientsThatReachTheSameStateShareIt) {
+  PictureHub hub({"us"});
+  const Timestamp t0 = Timestamp::FromNanos(1'780'272'001'000'000'000);
+  ManualClock clock(t0);
+  Streamer streamer(&hub, &clock, StreamOptions{});
+  auto publish = [&](int64_t ms) {
+    clock.Set(t0 + std::chrono::milliseconds(ms));
+    model::Picture p;
+    p.time = clock.Now();
+    p.tracks = {Track(1, 1, 1, "UNCLASSIFIED"), Track(2, 2, 2, "UNCLASSIFIED")};
+    for (auto& t : p.tracks) t.time = clock.Now();
+    hub.Publish(0, std::move(p), clock.Now());
+  };
+  auto a = std::make_shared<PendingSession>();
+  auto b = std::make_shared<PendingSession>();
+  auto c = std::make_shared<PendingSession>();
+  std::vector<std::unique_ptr<net::WebSocketHandler>> handlers;
+  handlers.push_back(streamer.Add(a, 0, "a", BoundingBox{}, /*binary=*/false));
+  a->Open();
+  publish(0);
+  ASSERT_TRUE(WaitUntil([&] { return a->messages().size() == 1; }));
+  // b connects 300 ms later, c with it but with another encoding: both get a snapshot while a
+  // holds the new states (sent less than a second ago). b and c are in one state, a in another.
+  handlers.push_back(streamer.Add(b, 0, "b", BoundingBox{}, false));
+  handlers.push_back(streamer.Add(c, 0, "c", BoundingBox{}, /*binary=*/true));
+  b->Open();
+  c->Open();
+  publish(300);
+  ASSERT_TRUE(
+      WaitUntil([&] { return b->messages().size() == 1 && c->messages().size() == 1; }));
+  EXPECT_TRUE(WaitUntil([&] { return streamer.stats().states == 2; }));
+  EXPECT_EQ(a->messages().size(), 1u);
+  // 1.4 s: both tracks go to all three (fresh, over a second since each was sent): one state.
+  publish(1400);
+  ASSERT_TRUE(WaitUntil([&] {
+    return a->messages().size() == 2 && b->messages().size() == 2 && c->messages().size() == 2;
+  }));
+  EXPECT_TRUE(WaitUntil([&] { return streamer.stats().states == 1; }));
+  EXPECT_EQ(a->messages().back(), b->messages().back());
+  streamer.Stop();
 }
 
 }  // namespace

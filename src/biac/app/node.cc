@@ -36,6 +36,7 @@
 #include "biac/net/http/tls_stream.h"
 #include "biac/storage/postgres_store.h"
 #include "biac/storage/store.h"
+#include "biac/base/thread.h"
 
 namespace biac::app {
 
@@ -438,6 +439,7 @@ void Node::Impl::Acknowledge() {
 }
 
 void Node::Impl::PictureStoreLoop() {
+  NameThisThread("biac-pictures");
   const Duration every = FromSecondsDuration(config_.picture_store_interval_s);
   std::vector<uint64_t> stored(config_.audiences.size(), 0);
   while (true) {
@@ -485,6 +487,7 @@ void Node::Impl::Publish(Timestamp now) {
 }
 
 void Node::Impl::FusionLoop() {
+  NameThisThread("biac-fusion");
   const Duration publish_every = FromSecondsDuration(config_.publish_interval_s);
   Timestamp next_publish = clock_->Now() + publish_every;
   std::deque<IngestQueue::Batch> batches;
@@ -683,6 +686,10 @@ std::string Node::Impl::Metrics() const {
   w.Counter("biac_stream_shared_messages_total",
             "Stream messages copied from another client's of the same round, not encoded again.",
             ss.shared_messages);
+  w.Gauge("biac_stream_client_states",
+          "Distinct stream client states after the last round (clients in one state share its "
+          "work).",
+          ss.states);
   w.Histogram("biac_observation_to_client_seconds",
               "From a track's data time to its update being queued for a client.",
               streamer_->latency());

@@ -378,8 +378,12 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
   c.engine.lag_s = 1.0;
   c.engine.late_s = 1.0;
   c.engine.provenance_limit = 32;
-  // Bounded queues keep memory bounded: a full queue back-pressures rather than grows.
-  c.store.queue_limit = 100000;
+  // Bounded queues keep memory bounded: a full queue back-pressures rather than grows. The
+  // writer's queue takes a stored picture at once (every changed track of every audience:
+  // 40,000 rows for two audiences of 20,000 tracks) on top of the observations queued while
+  // the writer commits it; 100,000 rows was reached at 50,000 observations/s, and the fusion
+  // thread, which appends the observations, then waited (docs/node-load.md, session 10).
+  c.store.queue_limit = 250000;
 
   if (const toml::table* t = Table(root, "api")) {
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "api", "api"));

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "biac/base/thread.h"
+
 namespace biac::storage {
 namespace {
 
@@ -140,6 +142,7 @@ size_t WriterQueue::waiting_tasks() const {
 // --- the writer thread ---------------------------------------------------------------------------
 
 void WriterQueue::Run() {
+  NameThisThread("biac-store");
   auto last_periodic = std::chrono::steady_clock::now();
   for (;;) {
     RunTasks();

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "biac/base/log.h"
+#include "biac/base/thread.h"
 
 namespace biac::net {
 
@@ -489,6 +490,7 @@ Status FeedListener::Impl::CheckTcpClient() const {
 }
 
 void FeedListener::Impl::Run() {
+  NameThisThread("biac-feed");
   if (endpoint_.transport == Transport::kTcpClient) asio::post(io_, [this] { Connect(); });
   if (endpoint_.transport == Transport::kFile) asio::post(io_, [this] { StartPass(); });
   // No exception may leave the thread. Handler calls are guarded by CallHandler; this is the

@@ -129,7 +129,14 @@ void ServerCore::Accept() {
   acceptor_.async_accept(asio::make_strand(io_),
                          [this](boost::system::error_code ec, tcp::socket socket) {
                            if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-                           if (!ec) on_accept_(std::move(socket));
+                           if (!ec) {
+                             // Messages go out when written: Nagle's algorithm would hold a
+                             // small one back until the previous one is acknowledged, which
+                             // the peer may delay (delayed ACK, up to 40 ms).
+                             boost::system::error_code ignored;
+                             socket.set_option(tcp::no_delay(true), ignored);
+                             on_accept_(std::move(socket));
+                           }
                            Accept();
                          });
 }

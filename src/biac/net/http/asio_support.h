@@ -64,8 +64,8 @@ class ServerCore {
   ~ServerCore();
   // Binds and listens; errors name the address and the reason.
   Status Listen(const std::string& address, uint16_t port);
-  // Starts accepting on `threads` io threads; each accepted socket (on its own strand) goes to
-  // `on_accept`, from an io thread.
+  // Starts accepting on `threads` io threads; each accepted socket (on its own strand, with
+  // TCP_NODELAY) goes to `on_accept`, from an io thread.
   void Run(int threads, AcceptHandler on_accept);
   // Returns the connection's id, or 0 when the server is stopping (the caller closes it).
   uint64_t Register(std::weak_ptr<LiveConnection> connection);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <netinet/in.h>
@@ -311,6 +312,32 @@ TEST(ServerCoreTest, StopDestroysWorkLeftPendingAfterItsGraceTime) {
   EXPECT_FALSE(watch.expired());
   core.Stop();
   EXPECT_TRUE(watch.expired());
+}
+
+// Accepted sockets send at once (TCP_NODELAY): a stream message is not held back behind the
+// previous one's acknowledgement.
+TEST(ServerCoreTest, AcceptedSocketsHaveNoDelay) {
+  internal::ServerCore core;
+  ASSERT_TRUE(core.Listen("127.0.0.1", 0).ok());
+  std::promise<bool> no_delay;
+  std::atomic<bool> first{true};
+  core.Run(1, [&](boost::asio::ip::tcp::socket socket) {
+    boost::asio::ip::tcp::no_delay option;
+    socket.get_option(option);
+    if (first.exchange(false)) no_delay.set_value(option.value());
+  });
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(core.port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  auto result = no_delay.get_future();
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_TRUE(result.get());
+  close(fd);
+  core.Stop();
 }
 
 TEST_F(HttpServerTest, PlainHttpToTheTlsPortGetsNoHttpResponse) {
