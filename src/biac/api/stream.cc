@@ -94,12 +94,11 @@ struct Streamer::State {
   }
   bool operator==(const State& o) const {
     return hash == o.hash && served_version == o.served_version &&
-           next_due_ns == o.next_due_ns && SameBox(served_viewport, o.served_viewport) &&
+           next_due_ns == o.next_due_ns && served_viewport == o.served_viewport &&
            held == o.held && sent == o.sent;
   }
-  static bool SameBox(const BoundingBox& a, const BoundingBox& b) {
-    return a.west == b.west && a.east == b.east && a.south == b.south && a.north == b.north;
-  }
+  // A rate-limited change has fallen due.
+  bool Due(int64_t now_ns) const { return next_due_ns != 0 && now_ns >= next_due_ns; }
 };
 
 struct Streamer::Client {
@@ -150,7 +149,7 @@ struct Streamer::Round {
                 const BoundingBox& viewport, bool resync, bool binary) {
     for (Outcome& o : outcomes) {
       if (o.before.get() == before && o.published == &published && o.resync == resync &&
-          o.binary == binary && State::SameBox(o.viewport, viewport)) {
+          o.binary == binary && o.viewport == viewport) {
         return &o;
       }
     }
@@ -304,10 +303,9 @@ void Streamer::Serve(Client& client, const PublishedPicture& published, Timestam
     resync = client.resync;
   }
   const State& before = *client.state;
-  const bool viewport_changed = !State::SameBox(viewport, before.served_viewport);
   const int64_t now_ns = now.nanos();
-  const bool due = before.next_due_ns != 0 && now_ns >= before.next_due_ns;
-  if (!resync && !viewport_changed && published.version == before.served_version && !due) {
+  if (!resync && viewport == before.served_viewport &&
+      published.version == before.served_version && !before.Due(now_ns)) {
     return;  // nothing new for this client
   }
   if (client.session->queued_bytes() > kBusyBytes) {
@@ -353,8 +351,8 @@ void Streamer::Work(const std::shared_ptr<const State>& before_state,
   out.viewport = viewport;
   out.resync = resync;
   out.binary = binary;
-  const bool viewport_changed = !State::SameBox(viewport, before.served_viewport);
-  const bool due = before.next_due_ns != 0 && now_ns >= before.next_due_ns;
+  const bool viewport_changed = viewport != before.served_viewport;
+  const bool due = before.Due(now_ns);
   const int64_t interval_ns = options_.min_track_interval.count();
   const int64_t limit_ns = std::max(options_.held_limit.count(), interval_ns);
   const int64_t fresh_ns = options_.fresh_age.count();

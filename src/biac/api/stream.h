@@ -53,6 +53,7 @@ namespace biac::api {
 struct BoundingBox {
   double west = -180, south = -90, east = 180, north = 90;
   bool Contains(double latitude, double longitude) const;
+  bool operator==(const BoundingBox&) const = default;
 };
 
 // Parses "west,south,east,north" (degrees); errors name the reason.
