@@ -127,6 +127,8 @@ struct Options {
   int publish_ms = 20;        // [fusion] publish_interval_ms (the node's default is 50)
   double picture_store_s = 0;  // [fusion] picture_store_interval_s; 0: the node's default
   bool live_pending = false;  // [fusion] live_pending
+  int fusion_threads = 0;     // [fusion] threads; 0: the node's default
+  std::string background;     // [fusion] background_priority; empty: the node's default
 };
 
 Result<Options> ParseOptions(int argc, char** argv) {
@@ -185,6 +187,11 @@ Result<Options> ParseOptions(int argc, char** argv) {
         o.picture_store_s = std::stod(v);
       } else if (a == "--live-pending") {
         o.live_pending = true;
+      } else if (a == "--background") {
+        BIAC_ASSIGN_OR_RETURN(o.background, value());
+      } else if (a == "--fusion-threads") {
+        BIAC_ASSIGN_OR_RETURN(std::string v, value());
+        o.fusion_threads = std::stoi(v);
       } else if (a == "--dir") {
         BIAC_ASSIGN_OR_RETURN(o.dir, value());
       } else {
@@ -287,6 +294,9 @@ struct ClientResult {
   uint64_t window_messages = 0;  // during the measurement
   uint64_t window_bytes = 0;
   uint64_t snapshots = 0;
+  // Per wall-clock second of the window: updates, and updates over 100 ms (whether the tail
+  // comes in bursts, and how often).
+  std::map<int64_t, std::pair<uint64_t, uint64_t>> by_second;
   bool connected = false;
   std::string error;
 };
@@ -354,6 +364,12 @@ class ClientRunner {
     if (!delta || !measure) return;
     const int64_t latency_ms = now_ms - t;
     result_.all.Add(latency_ms);
+    if (now_ms / 1000 != second_ || second_counts_ == nullptr) {
+      second_ = now_ms / 1000;
+      second_counts_ = &result_.by_second[second_];
+    }
+    ++second_counts_->first;
+    if (latency_ms > 100) ++second_counts_->second;
     if (domain == kDomainSea) result_.sea.Add(latency_ms);
     if (domain == kDomainAir) result_.air.Add(latency_ms);
     // Not held by the stream's once-a-second limit (see kThrottleGapMs).
@@ -429,6 +445,8 @@ class ClientRunner {
   std::atomic<bool> connected_{false};
   std::thread thread_;
   ClientResult result_;
+  int64_t second_ = -1;  // the wall second that second_counts_ counts
+  std::pair<uint64_t, uint64_t>* second_counts_ = nullptr;
   std::unordered_map<uint32_t, int64_t> last_received_;  // track id -> wall ms
 };
 
@@ -736,6 +754,10 @@ void WriteConfig(const std::string& path, const std::vector<sim::WireSourceConfi
       << (o.picture_store_s > 0
               ? "picture_store_interval_s = " + std::to_string(o.picture_store_s) + "\n"
               : std::string())
+      << (o.fusion_threads > 0 ? "threads = " + std::to_string(o.fusion_threads) + "\n"
+                               : std::string())
+      << (o.background.empty() ? std::string()
+                               : "background_priority = " + Quoted(o.background) + "\n")
       << "[[audience]]\nname = \"us-analyst\"\nclearance = \"SECRET\"\nnationality = \"USA\"\n"
       << "[[audience]]\nname = \"jpn-analyst\"\nclearance = \"SECRET\"\nnationality = \"JPN\"\n"
       << "[[user]]\nname = \"us-analyst\"\naudience = \"us-analyst\"\npassword = \"" << kUsPassword
@@ -986,8 +1008,13 @@ int Run(const Options& o) {
   Json client_errors = Json::array();
   uint64_t connected = 0, window_messages = 0, window_bytes = 0;
   int64_t worst_client_p99 = 0;
+  std::map<int64_t, std::pair<uint64_t, uint64_t>> by_second;
   for (const auto& c : clients) {
     const ClientResult& r = c->result();
+    for (const auto& [second, counts] : r.by_second) {
+      by_second[second].first += counts.first;
+      by_second[second].second += counts.second;
+    }
     all.Merge(r.all);
     sea.Merge(r.sea);
     air.Merge(r.air);
@@ -1054,6 +1081,16 @@ int Run(const Options& o) {
     return j;
   }();
 
+  // The share of each second's updates over 100 ms, in order (the window's seconds only).
+  Json over_by_second = Json::array();
+  int seconds_over_1pc = 0;
+  for (const auto& [second, counts] : by_second) {
+    if (counts.first == 0) continue;
+    const double pc =
+        100.0 * static_cast<double>(counts.second) / static_cast<double>(counts.first);
+    over_by_second.push_back(std::round(pc * 10) / 10);
+    seconds_over_1pc += pc > 1 ? 1 : 0;
+  }
   const Json figures{
       {"config",
        {{"rate", o.rate},
@@ -1129,7 +1166,8 @@ int Run(const Options& o) {
         {"sea", sea.ToJson()},
         {"air", air.ToJson()},
         {"not_held_by_stream_limit", unthrottled.ToJson()},
-        {"worst_client_p99_ms", worst_client_p99}}},
+        {"worst_client_p99_ms", worst_client_p99},
+        {"percent_over_100ms_by_second", over_by_second}}},
       {"clients",
        {{"connected", connected},
         {"messages_per_s", static_cast<double>(window_messages) / window_s},
@@ -1190,6 +1228,9 @@ int Run(const Options& o) {
       final_totals.observations, final_totals.errors, final_totals.acknowledged,
       final_totals.stored, kernel_drops, lost_observations, loss_ok ? "ok" : "LOSS");
   std::cout << fmt::format(
+      "  by second   updates over 100 ms, % of each second (>1 % in {} of {} s): {}\n",
+      seconds_over_1pc, over_by_second.size(), over_by_second.dump());
+  std::cout << fmt::format(
       "  fusion      observations/s (all audiences) that arrived after lag_s {}: {:.0f} applied "
       "late (within late_s {}), {:.0f} too late (stored only, not fused); {:.0f} shed "
       "(waited over shed_after_s {}: stored only)\n",
@@ -1214,7 +1255,8 @@ int main(int argc, char** argv) {
               << "\nusage: node_load --biac PATH [--rate 50000] [--tracks 20000] [--clients 50] "
                  "[--duration 60] [--warmup 15] [--encoding binary|json] [--radars 5] "
                  "[--radar-period 3] [--radar-sectors 128] [--lag 0.02] [--late 1] [--shed 1] "
-                 "[--publish-ms 20] [--picture-store S] [--live-pending] [--dir DIR] [--keep]\n";
+                 "[--publish-ms 20] [--picture-store S] [--live-pending] [--fusion-threads N]\n"
+                 "  [--background idle|low|normal] [--dir DIR] [--keep]\n";
     return 1;
   }
   return biac::bench::Run(*options);

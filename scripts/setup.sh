@@ -11,7 +11,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox libssl-dev libprotobuf-dev protobuf-compiler libpugixml-dev libpcap-dev
   libavformat-dev libavcodec-dev libavutil-dev libboost-dev libsodium-dev libsqlite3-dev
-  libpq-dev postgresql-15 postgresql-15-postgis-3 chromium
+  libpq-dev libjemalloc-dev postgresql-15 postgresql-15-postgis-3 chromium
 )
 # Node.js and npm for the web page: the machine's own when present (any packaging), else
 # Debian's.

@@ -55,13 +55,23 @@ bool RunCase(uint64_t seed, CaseResult& result, std::string& failure) {
     times.push_back(t);
   }
 
-  fusion::MultiAudienceFusion shared(audiences, options);
+  // Odd seeds: the views on two threads, the observations added in batches (as a live node
+  // does), every batch handed to the threads however small.
+  const bool threaded = seed % 2 == 1;
+  fusion::MultiAudienceFusion shared(audiences, options, threaded ? 2 : 1, 1);
   std::vector<std::vector<std::string>> got(audiences.size());
   size_t next = 0;
   for (Timestamp t : times) {
+    if (threaded) shared.BeginBatch();
     for (; next < scenario.observations.size() && scenario.arrival[next] <= t; ++next) {
       shared.Add(scenario.observations[next], scenario.arrival[next]);
+      // A batch ends now and then inside the window too.
+      if (threaded && next % 7 == 6) {
+        shared.EndBatch();
+        shared.BeginBatch();
+      }
     }
+    if (threaded) shared.EndBatch();
     // As a live node does: the clock advances on its timer, and every audience's picture is
     // taken at once (SnapshotAll), which must equal the pictures taken one by one.
     shared.AdvanceClock(t);

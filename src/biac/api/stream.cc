@@ -70,8 +70,18 @@ struct Streamer::State {
     int64_t sent_ns;  // when it was sent (wall clock)
     bool operator==(const Sent&) const = default;
   };
-  std::vector<Sent> sent;      // by id
-  std::vector<uint64_t> held;  // sent tracks with a newer state held by the rate limit, by id
+  // A sent track with a newer state held by the rate limit, and when it falls due: a round
+  // at or after `due_ns` looks at it again (goes_now in Work).
+  struct Held {
+    int64_t due_ns;
+    uint64_t id;
+    bool operator==(const Held&) const = default;
+    bool operator<(const Held& o) const {
+      return due_ns < o.due_ns || (due_ns == o.due_ns && id < o.id);
+    }
+  };
+  std::vector<Sent> sent;  // by id
+  std::vector<Held> held;  // by (due_ns, id): the due ones first
   uint64_t served_version = 0;
   int64_t next_due_ns = 0;  // a rate-limited change becomes due then (0: none)
   BoundingBox served_viewport;
@@ -87,7 +97,10 @@ struct Streamer::State {
       mix(static_cast<uint64_t>(s.time_ns));
       mix(static_cast<uint64_t>(s.sent_ns));
     }
-    for (uint64_t id : held) mix(id);
+    for (const Held& e : held) {
+      mix(e.id);
+      mix(static_cast<uint64_t>(e.due_ns));
+    }
     mix(served_version);
     mix(static_cast<uint64_t>(next_due_ns));
     hash = h;
@@ -352,7 +365,6 @@ void Streamer::Work(const std::shared_ptr<const State>& before_state,
   out.resync = resync;
   out.binary = binary;
   const bool viewport_changed = viewport != before.served_viewport;
-  const bool due = before.Due(now_ns);
   const int64_t interval_ns = options_.min_track_interval.count();
   const int64_t limit_ns = std::max(options_.held_limit.count(), interval_ns);
   const int64_t fresh_ns = options_.fresh_age.count();
@@ -360,21 +372,22 @@ void Streamer::Work(const std::shared_ptr<const State>& before_state,
   std::vector<const model::FusedTrack*>& updated = out.updated;
   std::vector<uint64_t>& removed = out.removed;
   auto after = std::make_shared<State>();
-  int64_t next_due = 0;
-  auto hold_until = [&](int64_t due_ns) {
-    if (next_due == 0 || due_ns < next_due) next_due = due_ns;
-  };
   using Sent = State::Sent;
+  using Held = State::Held;
   // The rate limit (see stream.h): whether a newer state of a track sent before goes now;
-  // if not, when it falls due.
+  // if not, when it falls due (`due_ns`).
   // `just_published`: the state came with this round's publication (the newest the node has),
   // which counts as fresh whatever its data time (a radar plot leaves its radar up to a
   // sector after its time, docs/node-load.md).
-  auto goes_now = [&](const Sent& previous, int64_t time_ns, bool just_published) {
+  // A held state keeps its data time until a newer one comes in a change list, so looking at
+  // it again before `due_ns` would hold it again until the same time: only due ones are
+  // looked at (the held list is in due order).
+  auto goes_now = [&](const Sent& previous, int64_t time_ns, bool just_published,
+                      int64_t& due_ns) {
     const int64_t since = now_ns - previous.sent_ns;
     const bool fresh = just_published || now_ns - time_ns <= fresh_ns;
     if (since >= limit_ns || (since >= interval_ns && fresh)) return true;
-    hold_until(previous.sent_ns + (since >= interval_ns ? limit_ns : interval_ns));
+    due_ns = previous.sent_ns + (since >= interval_ns ? limit_ns : interval_ns);
     return false;
   };
 
@@ -390,14 +403,14 @@ void Streamer::Work(const std::shared_ptr<const State>& before_state,
   if (incremental) {
     std::vector<Sent> upserts;  // states sent now, by id
     std::vector<uint64_t> gone;  // ids no longer held by the client
-    std::vector<uint64_t> held_changed, held_before;  // both by id
+    std::vector<Held> held_kept;  // not due yet: in due order already
+    std::vector<Held> held_new;   // held again or newly (sorted below)
     auto find_sent = [&](uint64_t id) -> const Sent* {
       auto it = std::lower_bound(before.sent.begin(), before.sent.end(), id,
                                  [](const Sent& s, uint64_t v) { return s.id < v; });
       return it != before.sent.end() && it->id == id ? &*it : nullptr;
     };
-    auto consider = [&](const fusion::SharedTrack& t, bool just_published,
-                        std::vector<uint64_t>& held) {
+    auto consider = [&](const fusion::SharedTrack& t, bool just_published) {
       const Sent* previous = find_sent(t.id);
       if (!viewport.Contains(t.latitude_deg, t.longitude_deg)) {
         if (previous) {
@@ -408,41 +421,45 @@ void Streamer::Work(const std::shared_ptr<const State>& before_state,
         updated.push_back(t.track.get());
         upserts.push_back({t.id, t.time_ns, now_ns});
       } else if (previous->time_ns != t.time_ns) {
-        if (goes_now(*previous, t.time_ns, just_published)) {
+        int64_t due_ns = 0;
+        if (goes_now(*previous, t.time_ns, just_published, due_ns)) {
           updated.push_back(t.track.get());
           upserts.push_back({t.id, t.time_ns, now_ns});
         } else {
-          held.push_back(t.id);
+          held_new.push_back({due_ns, t.id});
         }
       }
     };
-    std::vector<uint64_t> looked;  // ids examined from the change list, ascending
+    std::vector<uint64_t> looked;  // ids examined from the change list or removed, ascending
     if (!same) {
+      looked.reserve(published.changed.size() + published.removed.size());
       for (uint64_t id : published.removed) {
+        looked.push_back(id);
         if (find_sent(id)) {
           removed.push_back(id);
           gone.push_back(id);
         }
       }
-      looked.reserve(published.changed.size());
       for (uint32_t i : published.changed) {
-        consider(tracks[i], true, held_changed);
+        consider(tracks[i], true);
         looked.push_back(tracks[i].id);
       }
+      std::sort(looked.begin(), looked.end());
     }
-    for (uint64_t id : before.held) {
-      if (std::binary_search(looked.begin(), looked.end(), id)) continue;  // examined above
-      if (!due) {
-        held_before.push_back(id);
-        hold_until(before.next_due_ns);
+    held_kept.reserve(before.held.size());
+    for (const Held& h : before.held) {
+      if (std::binary_search(looked.begin(), looked.end(), h.id)) continue;  // examined above
+      if (h.due_ns > now_ns) {
+        held_kept.push_back(h);
         continue;
       }
-      auto it = std::lower_bound(tracks.begin(), tracks.end(), id,
+      auto it = std::lower_bound(tracks.begin(), tracks.end(), h.id,
                                  [](const fusion::SharedTrack& t, uint64_t v) { return t.id < v; });
-      if (it != tracks.end() && it->id == id) consider(*it, false, held_before);  // else gone
+      if (it != tracks.end() && it->id == h.id) consider(*it, false);  // else gone
     }
-    after->held.resize(held_changed.size() + held_before.size());
-    std::merge(held_changed.begin(), held_changed.end(), held_before.begin(), held_before.end(),
+    std::sort(held_new.begin(), held_new.end());
+    after->held.resize(held_kept.size() + held_new.size());
+    std::merge(held_kept.begin(), held_kept.end(), held_new.begin(), held_new.end(),
                after->held.begin());
     // The new sent-state: the previous one without the gone ids, with the upserts (from the
     // change list, then from the held list: each by id, not both together).
@@ -476,22 +493,25 @@ void Streamer::Work(const std::shared_ptr<const State>& before_state,
         if (previous) removed.push_back(t.id);
         continue;
       }
+      int64_t due_ns = 0;
       if (previous == nullptr) {
         updated.push_back(t.track.get());
         next.push_back({t.id, t.time_ns, now_ns});
-      } else if (previous->time_ns != t.time_ns && goes_now(*previous, t.time_ns, false)) {
+      } else if (previous->time_ns != t.time_ns &&
+                 goes_now(*previous, t.time_ns, false, due_ns)) {
         updated.push_back(t.track.get());
         next.push_back({t.id, t.time_ns, now_ns});
       } else {
-        if (previous->time_ns != t.time_ns) after->held.push_back(t.id);
+        if (previous->time_ns != t.time_ns) after->held.push_back({due_ns, t.id});
         next.push_back(*previous);
       }
     }
     while (!resync && k < before.sent.size()) removed.push_back(before.sent[k++].id);
+    std::sort(after->held.begin(), after->held.end());
   }
   after->served_version = published.version;
   after->served_viewport = viewport;
-  after->next_due_ns = next_due;
+  after->next_due_ns = after->held.empty() ? 0 : after->held.front().due_ns;
   after->Seal();
   std::shared_ptr<const State> same_state = round.Same(*after);
   out.after = same_state ? std::move(same_state) : std::move(after);

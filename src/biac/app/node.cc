@@ -252,6 +252,7 @@ Status Node::Impl::Replay() {
     auto batch = store_->ObservationsSince(from, after, kReplayBatch);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) break;
+    fusion_->BeginBatch();
     for (const storage::StoredObservation& s : *batch) {
       fusion_->Add(s.observation, s.arrival);
       sensors_.Add(std::span(&s.observation, 1), s.arrival);
@@ -259,6 +260,7 @@ Status Node::Impl::Replay() {
       last_arrival = s.arrival;
       any = true;
     }
+    fusion_->EndBatch();
     replayed_ += batch->size();
   }
   if (any) fusion_->AdvanceClock(last_arrival);
@@ -296,7 +298,8 @@ Status Node::Impl::Start() {
     names.push_back(a.name);
     profiles.push_back({a.name, a.user});
   }
-  fusion_ = std::make_unique<fusion::MultiAudienceFusion>(audiences, config_.engine);
+  fusion_ = std::make_unique<fusion::MultiAudienceFusion>(audiences, config_.engine,
+                                                          config_.fusion_threads);
   engine_counters_.resize(audiences.size());
   track_counts_.resize(audiences.size());
   acknowledged_.assign(config_.feeds.size(), 0);
@@ -408,6 +411,8 @@ void Node::Impl::Ingest(std::deque<IngestQueue::Batch>& batches) {
   const Timestamp now = clock_->Now();
   const bool may_shed = config_.shed_after_s > 0;
   const Duration shed_after = FromSecondsDuration(config_.shed_after_s);
+  // The views' engines take their shares of all the batches at once (EndBatch).
+  fusion_->BeginBatch();
   for (IngestQueue::Batch& batch : batches) {
     for (model::Observation& o : batch.observations) o.id = next_id_++;
     store_->AppendObservations(batch.observations, batch.arrival);
@@ -426,6 +431,7 @@ void Node::Impl::Ingest(std::deque<IngestQueue::Batch>& batches) {
     }
     unacknowledged_.push_back({next_id_ - 1, batch.source, batch.observations.size()});
   }
+  fusion_->EndBatch();
   batches.clear();
 }
 
@@ -440,18 +446,34 @@ void Node::Impl::Acknowledge() {
 
 void Node::Impl::PictureStoreLoop() {
   NameThisThread("biac-pictures");
-  const Duration every = FromSecondsDuration(config_.picture_store_interval_s);
-  std::vector<uint64_t> stored(config_.audiences.size(), 0);
+  if (config_.background_priority != ThreadPriority::kNormal) {
+    SetThisThreadPriority(config_.background_priority);
+  }
+  // Each audience's picture is stored once per interval, the audiences in turn spread over
+  // it (with two, one every half interval): a picture's rows are a burst of work for the
+  // writer (20,000 tracks: 20,000 current rows and as many history rows), and bursts half
+  // the size, twice as often, disturb the live picture less (docs/node-load.md, session 11).
+  const size_t audiences = config_.audiences.size();
+  const Duration every = FromSecondsDuration(config_.picture_store_interval_s /
+                                             static_cast<double>(std::max<size_t>(1, audiences)));
+  std::vector<uint64_t> stored(audiences, 0);
+  const auto store = [&](size_t i) {
+    const auto latest = hub_->Latest(i);
+    if (latest->version == stored[i]) return;
+    // A copy of the shared tracks as the store's value type, in this thread.
+    store_->PutPicture(config_.audiences[i].name, fusion::ToPicture(latest->picture));
+    stored[i] = latest->version;
+  };
+  size_t next = 0;
   while (true) {
-    const bool last = picture_store_stop_.load();
-    for (size_t i = 0; i < stored.size(); ++i) {
-      const auto latest = hub_->Latest(i);
-      if (latest->version == stored[i]) continue;
-      // A copy of the shared tracks as the store's value type, in this thread.
-      store_->PutPicture(config_.audiences[i].name, fusion::ToPicture(latest->picture));
-      stored[i] = latest->version;
+    if (picture_store_stop_.load()) {
+      for (size_t i = 0; i < audiences; ++i) store(i);  // every audience's last picture
+      break;
     }
-    if (last) break;
+    if (audiences > 0) {
+      store(next);
+      next = (next + 1) % audiences;
+    }
     std::unique_lock lock(picture_store_mutex_);
     picture_store_wake_.wait_for(lock, every, [&] { return picture_store_stop_.load(); });
   }

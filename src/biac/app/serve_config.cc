@@ -32,8 +32,9 @@ const std::map<std::string, Keys>& KnownTables() {
        {"backend", "url", "path", "commit_interval_ms", "retention_hours", "history_interval_s",
         "synchronous_full", "queue_limit"}},
       {"fusion",
-       {"lag_s", "late_s", "publish_interval_ms", "live_pending", "provenance_limit", "queue_limit",
-        "picture_store_interval_s", "restart_replay_s", "shed_after_s"}},
+       {"lag_s", "late_s", "threads", "publish_interval_ms", "live_pending", "provenance_limit",
+        "queue_limit", "picture_store_interval_s", "restart_replay_s", "shed_after_s",
+        "background_priority"}},
       {"audit", {"path", "key", "origin"}},
       {"audience", {"name", "clearance", "nationality", "affiliations", "sci", "caveats"}},
       {"user", {"name", "role", "audience", "password", "password_hash", "certificate_subject"}},
@@ -434,6 +435,9 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "fusion", "fusion"));
     BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "lag_s", c.engine.lag_s, 0, 600));
     BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "late_s", c.engine.late_s, 0, 600));
+    int64_t threads = c.fusion_threads;
+    BIAC_RETURN_IF_ERROR(r.Integer(*t, "fusion", "threads", threads, 1, 64));
+    c.fusion_threads = static_cast<int>(threads);
     double publish_ms = c.publish_interval_s * 1000;
     BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "publish_interval_ms", publish_ms, 5, 10000));
     c.publish_interval_s = publish_ms / 1000;
@@ -449,7 +453,16 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
     BIAC_RETURN_IF_ERROR(
         r.Number(*t, "fusion", "restart_replay_s", c.restart_replay_s, 0, 7 * 86400.0));
     BIAC_RETURN_IF_ERROR(r.Number(*t, "fusion", "shed_after_s", c.shed_after_s, 0, 3600));
+    std::string priority(ThreadPriorityName(c.background_priority));
+    BIAC_RETURN_IF_ERROR(r.String(*t, "fusion", "background_priority", priority));
+    const auto parsed = ThreadPriorityFromName(priority);
+    if (!parsed) {
+      return r.Error("fusion", "background_priority",
+                     "must be \"idle\", \"low\" or \"normal\"");
+    }
+    c.background_priority = *parsed;
   }
+  c.store.writer_priority = c.background_priority;
   if (const toml::table* t = Table(root, "audit")) {
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "audit", "audit"));
     BIAC_RETURN_IF_ERROR(r.Path(*t, "audit", "path", c.audit_path));

@@ -13,6 +13,7 @@
 #include "biac/api/auth/accounts.h"
 #include "biac/app/feed_decode.h"
 #include "biac/base/status.h"
+#include "biac/base/thread.h"
 #include "biac/fusion/engine.h"
 #include "biac/labels/access.h"
 #include "biac/net/feed/feed.h"
@@ -62,6 +63,9 @@ struct ServeConfig {
   std::string store_url;                 // [storage] url (libpq URI), for "postgresql"
   fusion::EngineOptions engine;
   double publish_interval_s = 0.05;
+  // Threads that run the audiences' fusion engines at once (the fusion thread included):
+  // the engines of different views are independent (fusion/release.h).
+  int fusion_threads = 2;
   bool live_pending = true;
   size_t queue_limit = 50000;  // observations queued between the listeners and fusion
   // Overload: an observation that waited longer than this between its arrival and the fusion
@@ -73,6 +77,12 @@ struct ServeConfig {
   // sampling (storage history_interval_s). At 20,000 tracks that all change every second,
   // storing every second cost about a quarter of a core (docs/storage.md).
   double picture_store_interval_s = 5.0;
+  // The priority of the node's background threads: the store writer and the thread that
+  // stores the pictures. "idle" (SCHED_IDLE): they run on what the fusion, the stream and the
+  // feeds leave of the cores, so that a stored picture's burst (20,000 tracks: as many
+  // current and history rows) does not delay the live picture (docs/node-load.md, session
+  // 11); the store's queue limit bounds how far they may fall behind.
+  ThreadPriority background_priority = ThreadPriority::kIdle;
   double restart_replay_s = 900.0;
 
   std::string audit_path, audit_key_path, audit_origin;

@@ -48,6 +48,16 @@ TEST(ServeConfig, ReadsAFullConfiguration) {
   EXPECT_EQ(c->feeds[1].endpoint.port, 9000);
   ASSERT_EQ(c->feeds[1].source.sites.size(), 1u);
   EXPECT_EQ(c->feeds[1].source.sites[0].sic, 10);
+  // The live node's defaults for its threads.
+  EXPECT_EQ(c->fusion_threads, 2);
+  EXPECT_EQ(c->background_priority, ThreadPriority::kIdle);
+  EXPECT_EQ(c->store.writer_priority, ThreadPriority::kIdle);
+  auto tuned = ParseServeConfig(std::string(kMinimal) +
+                                    "[fusion]\nthreads = 1\nbackground_priority = \"low\"\n",
+                                "node.toml", "/srv/biac");
+  ASSERT_TRUE(tuned.ok()) << tuned.error().message();
+  EXPECT_EQ(tuned->fusion_threads, 1);
+  EXPECT_EQ(tuned->store.writer_priority, ThreadPriority::kLow);
 }
 
 // Each error names the file, the table and key, and the reason.
@@ -56,6 +66,9 @@ TEST(ServeConfig, ErrorsNameTheFileKeyAndReason) {
       {"[nodes]\n", "node.toml: unknown table 'nodes'"},
       {"[api]\nlisten = \"127.0.0.1\"\n", "node.toml: [api] listen: '127.0.0.1' is not host:port"},
       {"[fusion]\nlag_s = -1\n", "node.toml: [fusion] lag_s: -1 is outside [0, 600]"},
+      {"[fusion]\nthreads = 0\n", "node.toml: [fusion] threads: 0 is outside [1, 64]"},
+      {"[fusion]\nbackground_priority = \"realtime\"\n",
+       "node.toml: [fusion] background_priority: must be \"idle\", \"low\" or \"normal\""},
       {"[api]\nport = 1\n", "node.toml: [api] port: unknown key"},
       {"[[audience]]\nname = \"x\"\nnationality = \"JPN\"\nclearance = \"SUPER\"\n",
        "node.toml: [audience[0]] authorizations:"},

@@ -1357,19 +1357,44 @@ struct Engine::Core {
     RebuildGrid(time);
   }
 
-  void Forget(const TrackState& t) {
-    for (auto it = identity_index.begin(); it != identity_index.end();) {
-      it = it->second == t.serial ? identity_index.erase(it) : std::next(it);
-    }
-    for (auto it = uid_index.begin(); it != uid_index.end();) {
-      it = it->second == t.serial ? uid_index.erase(it) : std::next(it);
-    }
-    for (auto it = system_index.begin(); it != system_index.end();) {
-      it = it->second == t.serial ? system_index.erase(it) : std::next(it);
-    }
+  // Points every identity of the tracks `moves` names (from, to: serials) at the track it
+  // went to, or forgets it (to = 0), with one pass over each index; a chain (x merged into
+  // y, then y into z) ends at its last track. merge_streaks forgets every pair of a `from`.
+  void Repoint(std::vector<std::pair<uint64_t, uint64_t>> moves) {
+    if (moves.empty()) return;
+    std::sort(moves.begin(), moves.end());
+    const auto moved = [&](uint64_t serial) -> const uint64_t* {
+      auto it = std::lower_bound(moves.begin(), moves.end(), std::make_pair(serial, uint64_t{0}));
+      return it != moves.end() && it->first == serial ? &it->second : nullptr;
+    };
+    const auto resolve = [&](uint64_t serial) {
+      while (const uint64_t* to = moved(serial)) {
+        serial = *to;
+        if (serial == 0) break;
+      }
+      return serial;
+    };
+    const auto apply = [&](auto& index) {
+      for (auto it = index.begin(); it != index.end();) {
+        if (moved(it->second) == nullptr) {
+          ++it;
+          continue;
+        }
+        const uint64_t to = resolve(it->second);
+        if (to == 0) {
+          it = index.erase(it);
+        } else {
+          it->second = to;
+          ++it;
+        }
+      }
+    };
+    apply(identity_index);
+    apply(uid_index);
+    apply(system_index);
     for (auto it = merge_streaks.begin(); it != merge_streaks.end();) {
-      const bool mine = it->first.first == t.serial || it->first.second == t.serial;
-      it = mine ? merge_streaks.erase(it) : std::next(it);
+      const bool gone = moved(it->first.first) != nullptr || moved(it->first.second) != nullptr;
+      it = gone ? merge_streaks.erase(it) : std::next(it);
     }
   }
 
@@ -1381,9 +1406,10 @@ struct Engine::Core {
              Seconds(time, t.created) > options.confirm_window_s;
     };
     bool any = false;
+    std::vector<std::pair<uint64_t, uint64_t>> forget;  // (serial, 0)
     for (const TrackState& t : tracks) {
       if (stale(t)) {
-        Forget(t);
+        forget.emplace_back(t.serial, 0);
         if (t.confirmed) {
           ++counters.tracks_deleted;
           removed_ids.push_back(t.id);
@@ -1391,6 +1417,7 @@ struct Engine::Core {
         any = true;
       }
     }
+    Repoint(std::move(forget));
     if (any) tracks.erase(std::remove_if(tracks.begin(), tracks.end(), stale), tracks.end());
   }
 
@@ -1424,36 +1451,89 @@ struct Engine::Core {
     const int count = static_cast<int>(tracks.size());
     std::vector<std::pair<int, int>> to_merge;
     std::map<std::pair<uint64_t, uint64_t>, int> streaks;
-    // Candidate pairs by a sweep along ECEF x: only tracks within the pre-filter distance
-    // on that axis are compared, then (i, j) in serial order so the outcome does not depend
-    // on the sweep order.
-    std::vector<int> by_x;
+    // Candidate pairs: every two confirmed tracks within the pre-filter distance. The tracks
+    // are sorted into rows a pre-filter wide across the ECEF axis on which they spread most,
+    // and by the second widest axis within a row; a track's neighbours are then in its own
+    // row and the next one, each a contiguous run found by binary search. What the search
+    // reads is a compact copy of each track, so the runs are contiguous memory instead of a
+    // cache miss each on 700-byte tracks (docs/fusion.md, "Duplicates"). Pairs that Conflict
+    // rules out by identity or by domain alone are dropped here already. The pairs are then
+    // taken in serial order, so the outcome depends neither on the axes nor on the search's
+    // order.
+    struct Swept {
+      int64_t row;
+      double along;  // the coordinate on the second widest axis
+      double c[3];
+      uint32_t mmsi, icao;  // 0: none reported
+      int domain;           // -1: not from a source
+      int index;
+    };
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    double lo[3] = {kInf, kInf, kInf};
+    double hi[3] = {-kInf, -kInf, -kInf};
+    std::vector<Swept> swept;
     for (int i = 0; i < count; ++i) {
-      if (tracks[i].confirmed) by_x.push_back(i);
+      const TrackState& t = tracks[i];
+      if (!t.confirmed) continue;
+      Swept w{0, 0, {t.ecef.x, t.ecef.y, t.ecef.z}, t.mmsi.value_or(0), t.icao.value_or(0),
+              t.domain_from_source ? static_cast<int>(t.domain) : -1, i};
+      for (int a = 0; a < 3; ++a) {
+        lo[a] = std::min(lo[a], w.c[a]);
+        hi[a] = std::max(hi[a], w.c[a]);
+      }
+      swept.push_back(w);
     }
-    std::sort(by_x.begin(), by_x.end(), [&](int a, int b) {
-      return tracks[a].ecef.x < tracks[b].ecef.x || (tracks[a].ecef.x == tracks[b].ecef.x && a < b);
+    int axes[3] = {0, 1, 2};  // by spread, widest first (ties: the lower axis first)
+    std::stable_sort(axes, axes + 3, [&](int a, int b) { return hi[a] - lo[a] > hi[b] - lo[b]; });
+    for (Swept& w : swept) {
+      w.row = static_cast<int64_t>(std::floor(w.c[axes[0]] / kMergePrefilterM));
+      w.along = w.c[axes[1]];
+    }
+    std::sort(swept.begin(), swept.end(), [](const Swept& a, const Swept& b) {
+      if (a.row != b.row) return a.row < b.row;
+      if (a.along != b.along) return a.along < b.along;
+      return a.index < b.index;
     });
+    constexpr double kReach2 = kMergePrefilterM * kMergePrefilterM;
     std::vector<std::pair<int, int>> pairs;
-    for (size_t u = 0; u < by_x.size(); ++u) {
-      for (size_t v = u + 1; v < by_x.size(); ++v) {
-        const geo::Ecef& p = tracks[by_x[u]].ecef;
-        const geo::Ecef& q = tracks[by_x[v]].ecef;
-        if (q.x - p.x > kMergePrefilterM) break;
-        const double dy = q.y - p.y;
-        const double dz = q.z - p.z;
-        if (dy * dy + dz * dz > kMergePrefilterM * kMergePrefilterM) continue;
-        pairs.emplace_back(std::min(by_x[u], by_x[v]), std::max(by_x[u], by_x[v]));
+    const auto consider = [&](const Swept& p, const Swept& q) {
+      const double dx = q.c[0] - p.c[0];
+      const double dy = q.c[1] - p.c[1];
+      const double dz = q.c[2] - p.c[2];
+      if (dx * dx + dy * dy + dz * dz > kReach2) return;
+      if (p.mmsi != 0 && q.mmsi != 0 && p.mmsi != q.mmsi) return;
+      if (p.icao != 0 && q.icao != 0 && p.icao != q.icao) return;
+      if (p.domain >= 0 && q.domain >= 0 && p.domain != q.domain) return;
+      pairs.emplace_back(std::min(p.index, q.index), std::max(p.index, q.index));
+    };
+    size_t next_row = 0;  // the first track of the row after the current one
+    for (size_t k = 0; k < swept.size(); ++k) {
+      const Swept& p = swept[k];
+      // The rest of p's own row, up to a pre-filter ahead.
+      size_t m = k + 1;
+      for (; m < swept.size() && swept[m].row == p.row; ++m) {
+        if (swept[m].along - p.along > kMergePrefilterM) break;
+        consider(p, swept[m]);
+      }
+      // The next row, from a pre-filter behind p to a pre-filter ahead.
+      if (next_row <= k) {
+        next_row = k + 1;
+        while (next_row < swept.size() && swept[next_row].row == p.row) ++next_row;
+      }
+      if (next_row == swept.size() || swept[next_row].row != p.row + 1) continue;
+      auto it = std::lower_bound(swept.begin() + static_cast<ptrdiff_t>(next_row), swept.end(),
+                                 p.along - kMergePrefilterM, [&](const Swept& q, double along) {
+                                   return q.row == p.row + 1 && q.along < along;
+                                 });
+      for (; it != swept.end() && it->row == p.row + 1; ++it) {
+        if (it->along - p.along > kMergePrefilterM) break;
+        consider(p, *it);
       }
     }
     std::sort(pairs.begin(), pairs.end());
     for (const auto& [i, j] : pairs) {
       const TrackState& a = tracks[i];
       const TrackState& b = tracks[j];
-      const double dx = a.ecef.x - b.ecef.x;
-      const double dy = a.ecef.y - b.ecef.y;
-      const double dz = a.ecef.z - b.ecef.z;
-      if (dx * dx + dy * dy + dz * dz > kMergePrefilterM * kMergePrefilterM) continue;
       if (Conflict(a, b)) continue;
       TrackState pa = PredictedCopyKinematics(a, time);
       TrackState pb = PredictedCopyKinematics(b, time);
@@ -1472,23 +1552,30 @@ struct Engine::Core {
     }
     merge_streaks = std::move(streaks);
     std::vector<char> gone(tracks.size(), 0);
+    std::vector<std::pair<uint64_t, uint64_t>> moves;  // (b's serial, a's)
     for (const auto& [i, j] : to_merge) {
       if (gone[i] || gone[j]) continue;
       Merge(tracks[i], tracks[j], time);
+      moves.emplace_back(tracks[j].serial, tracks[i].serial);
       gone[j] = 1;
       removed_ids.push_back(tracks[j].id);
       ++counters.merges;
     }
+    Repoint(std::move(moves));
     if (to_merge.empty()) return;
-    std::vector<TrackState> kept;
-    kept.reserve(tracks.size());
+    // In place: a new vector of every track would be a fresh allocation of ~15 MB at 20,000
+    // tracks, its pages faulted in once per second.
+    size_t kept = 0;
     for (size_t k = 0; k < tracks.size(); ++k) {
-      if (!gone[k]) kept.push_back(std::move(tracks[k]));
+      if (gone[k]) continue;
+      if (kept != k) tracks[kept] = std::move(tracks[k]);
+      ++kept;
     }
-    tracks = std::move(kept);
+    tracks.erase(tracks.begin() + static_cast<ptrdiff_t>(kept), tracks.end());
   }
 
-  // Merges b into a (the older track, whose number survives).
+  // Merges b into a (the older track, whose number survives). The caller then points b's
+  // identities at a (Repoint).
   void Merge(TrackState& a, TrackState& b, Timestamp time) {
     MarkChanged(a);
     Predict(a, time);
@@ -1545,21 +1632,7 @@ struct Engine::Core {
     }
     a.hits += b.hits;
     a.last_update = std::max(a.last_update, b.last_update);
-    // Re-point b's identities at a.
-    const uint64_t from = b.serial;
-    for (auto& [key, serial] : identity_index) {
-      if (serial == from) serial = a.serial;
-    }
-    for (auto& [key, serial] : uid_index) {
-      if (serial == from) serial = a.serial;
-    }
-    for (auto& [key, serial] : system_index) {
-      if (serial == from) serial = a.serial;
-    }
-    for (auto it = merge_streaks.begin(); it != merge_streaks.end();) {
-      const bool mine = it->first.first == from || it->first.second == from;
-      it = mine ? merge_streaks.erase(it) : std::next(it);
-    }
+    // b's identities are pointed at a by the caller (Repoint), for all merges at once.
     Reanchor(a);
   }
 

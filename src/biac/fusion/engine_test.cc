@@ -745,43 +745,50 @@ TEST(MultiAudienceFusion, IncrementalPublicationEqualsTheFullSnapshotAndSharesUn
   options.lag_s = 2.0;
   options.sea.coast_s = 20.0;
   options.unknown.coast_s = 20.0;
-  MultiAudienceFusion fusion(audiences, options);
-  std::vector<SharedPicture> previous;
-  size_t next = 0;
-  size_t shared_checks = 0;
-  for (int second = 0; second <= 170; ++second) {
-    for (; next < order.size() && arrives[order[next]] <= second; ++next) {
-      fusion.Add(*ordered[order[next]], kStart + FromSeconds(arrives[order[next]]));
-    }
-    fusion.AdvanceClock(kStart + FromSeconds(second));
-    const bool pending = second % 5 == 0;  // a live display's picture now and then
-    const std::vector<SharedPicture> published = fusion.PublishAll(pending);
-    const std::vector<model::Picture> full = fusion.SnapshotAll(pending);
-    ASSERT_EQ(published.size(), audiences.size());
-    for (size_t a = 0; a < audiences.size(); ++a) {
-      ASSERT_EQ(Describe(ToPicture(published[a])), Describe(full[a]))
-          << "second " << second << ", audience " << audiences[a].name;
-      ASSERT_EQ(published[a].time, full[a].time);
-      if (pending || previous.empty() || (second - 1) % 5 == 0) continue;
-      for (const SharedTrack& e : published[a].tracks.entries()) {
-        const auto& before = previous[a].tracks.entries();
-        auto it = std::lower_bound(before.begin(), before.end(), e.id,
-                                   [](const SharedTrack& p, uint64_t id) { return p.id < id; });
-        if (it == before.end() || it->id != e.id) continue;
-        if (it->track->updates == e.track->updates && it->time_ns == e.time_ns) {
-          EXPECT_EQ(it->track.get(), e.track.get()) << "track " << e.id << " rebuilt unchanged";
-          ++shared_checks;
+  // Once with the views on the calling thread; once on two threads, the observations added
+  // in batches (as a live node does) and every batch handed to the threads.
+  for (const int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    MultiAudienceFusion fusion(audiences, options, threads, 1);
+    std::vector<SharedPicture> previous;
+    size_t next = 0;
+    size_t shared_checks = 0;
+    for (int second = 0; second <= 170; ++second) {
+      if (threads > 1) fusion.BeginBatch();
+      for (; next < order.size() && arrives[order[next]] <= second; ++next) {
+        fusion.Add(*ordered[order[next]], kStart + FromSeconds(arrives[order[next]]));
+      }
+      if (threads > 1) fusion.EndBatch();
+      fusion.AdvanceClock(kStart + FromSeconds(second));
+      const bool pending = second % 5 == 0;  // a live display's picture now and then
+      const std::vector<SharedPicture> published = fusion.PublishAll(pending);
+      const std::vector<model::Picture> full = fusion.SnapshotAll(pending);
+      ASSERT_EQ(published.size(), audiences.size());
+      for (size_t a = 0; a < audiences.size(); ++a) {
+        ASSERT_EQ(Describe(ToPicture(published[a])), Describe(full[a]))
+            << "second " << second << ", audience " << audiences[a].name;
+        ASSERT_EQ(published[a].time, full[a].time);
+        if (pending || previous.empty() || (second - 1) % 5 == 0) continue;
+        for (const SharedTrack& e : published[a].tracks.entries()) {
+          const auto& before = previous[a].tracks.entries();
+          auto it = std::lower_bound(before.begin(), before.end(), e.id,
+                                     [](const SharedTrack& p, uint64_t id) { return p.id < id; });
+          if (it == before.end() || it->id != e.id) continue;
+          if (it->track->updates == e.track->updates && it->time_ns == e.time_ns) {
+            EXPECT_EQ(it->track.get(), e.track.get()) << "track " << e.id << " rebuilt unchanged";
+            ++shared_checks;
+          }
         }
       }
+      previous = published;
     }
-    previous = published;
+    // The feed exercised what the incremental path must follow.
+    EXPECT_GT(fusion.counters(0).tracks_deleted, 0u);
+    EXPECT_GT(fusion.counters(0).merges + fusion.counters(1).merges, 0u);
+    EXPECT_GT(fusion.counters(0).too_late, 0u);
+    EXPECT_GT(shared_checks, 100u);
+    EXPECT_EQ(fusion.view_count(), 3u);
   }
-  // The feed exercised what the incremental path must follow.
-  EXPECT_GT(fusion.counters(0).tracks_deleted, 0u);
-  EXPECT_GT(fusion.counters(0).merges + fusion.counters(1).merges, 0u);
-  EXPECT_GT(fusion.counters(0).too_late, 0u);
-  EXPECT_GT(shared_checks, 100u);
-  EXPECT_EQ(fusion.view_count(), 3u);
 }
 
 }  // namespace

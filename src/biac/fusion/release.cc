@@ -14,10 +14,14 @@ model::Picture Deliverable(const model::Picture& picture, const labels::User& us
   return out;
 }
 
-MultiAudienceFusion::MultiAudienceFusion(std::vector<Audience> audiences, EngineOptions options)
-    : audiences_(std::move(audiences)), options_(std::move(options)) {
+MultiAudienceFusion::MultiAudienceFusion(std::vector<Audience> audiences, EngineOptions options,
+                                         int threads, size_t parallel_batch)
+    : audiences_(std::move(audiences)),
+      options_(std::move(options)),
+      parallel_batch_(parallel_batch) {
+  if (threads > 1) gang_ = std::make_unique<ParallelFor>(threads, "biac-fusion-w");
   // Before any input every audience has seen the same (nothing): one shared view.
-  View first{Engine(options_), {}};
+  View first{Engine(options_), {}, {}};
   for (size_t a = 0; a < audiences_.size(); ++a) first.audiences.push_back(a);
   views_.push_back(std::move(first));
   view_of_.assign(audiences_.size(), 0);
@@ -55,13 +59,42 @@ void MultiAudienceFusion::Add(model::Observation&& observation, Timestamp arriva
       std::vector<size_t> see;
       std::vector<size_t> blind;
       for (size_t a : views_[v].audiences) (decisions[a] ? see : blind).push_back(a);
-      View fork{views_[v].engine, std::move(blind)};
+      Apply(views_[v]);  // the copy must hold everything given so far
+      View fork{views_[v].engine, std::move(blind), {}};
       for (size_t a : fork.audiences) view_of_[a] = views_.size();
       views_.push_back(std::move(fork));
       views_[v].audiences = std::move(see);
       ++forks_;
     }
-    views_[v].engine.Add(prepared);
+    if (batching_) {
+      views_[v].queued.push_back(prepared);
+    } else {
+      views_[v].engine.Add(prepared);
+    }
+  }
+  if (!batching_) Prune();
+}
+
+void MultiAudienceFusion::Apply(View& view) {
+  for (const PreparedObservation* p : view.queued) view.engine.Add(p);
+  view.queued.clear();
+}
+
+void MultiAudienceFusion::BeginBatch() { batching_ = true; }
+
+void MultiAudienceFusion::EndBatch() {
+  batching_ = false;
+  std::vector<View*> busy;
+  size_t queued = 0;
+  for (View& view : views_) {
+    if (view.queued.empty()) continue;
+    busy.push_back(&view);
+    queued += view.queued.size();
+  }
+  if (gang_ && busy.size() > 1 && queued >= parallel_batch_) {
+    gang_->Run(busy.size(), [&](size_t i) { Apply(*busy[i]); });
+  } else {
+    for (View* view : busy) Apply(*view);
   }
   Prune();
 }
@@ -131,9 +164,20 @@ std::vector<model::Picture> MultiAudienceFusion::SnapshotAll(bool include_pendin
 
 std::vector<SharedPicture> MultiAudienceFusion::PublishAll(bool include_pending) {
   std::vector<SharedPicture> pictures(audiences_.size());
+  // Each view's engine builds its picture, the views at once.
+  std::vector<SharedPicture> published(views_.size());
+  const auto publish = [&](size_t v) {
+    published[v] = views_[v].engine.Published(include_pending);
+  };
+  if (gang_) {
+    gang_->Run(views_.size(), publish);
+  } else {
+    for (size_t v = 0; v < views_.size(); ++v) publish(v);
+  }
   std::vector<char> permits;
-  for (View& view : views_) {
-    const SharedPicture all = view.engine.Published(include_pending);
+  for (size_t v = 0; v < views_.size(); ++v) {
+    View& view = views_[v];
+    const SharedPicture& all = published[v];
     const std::vector<labels::Label>& table = view.engine.published_labels();
     for (size_t a : view.audiences) {
       permits.assign(table.size(), 0);

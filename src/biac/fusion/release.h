@@ -18,12 +18,19 @@
 // identical input; when a label arrives on which they differ, the shared engine is copied
 // (forked) and each copy goes on with its own audiences. A fork is exact: both copies hold
 // the state that the same visible inputs produced.
+//
+// Threads. The views' engines are independent, so a batch of observations (BeginBatch ..
+// EndBatch) and a publication run the views at once on a gang of threads (base/parallel.h).
+// Each engine still receives its observations one by one in the order of Add, so the
+// pictures are the same, byte for byte, with one thread or several.
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "biac/base/parallel.h"
 #include "biac/base/time.h"
 #include "biac/fusion/engine.h"
 #include "biac/labels/access.h"
@@ -43,7 +50,12 @@ model::Picture Deliverable(const model::Picture& picture, const labels::User& us
 
 class MultiAudienceFusion {
  public:
-  MultiAudienceFusion(std::vector<Audience> audiences, EngineOptions options);
+  // `threads`: how many threads (the caller's included) run the views of a batch or a
+  // publication at once; a batch of fewer than `parallel_batch` observations runs its views
+  // one after the other (handing a view to another thread costs a wake-up, tens of
+  // microseconds, about what a few observations' fusion costs).
+  MultiAudienceFusion(std::vector<Audience> audiences, EngineOptions options, int threads = 1,
+                      size_t parallel_batch = 64);
 
   // Stores the observation (copied) and hands it to the engine of every audience that may
   // see it. `arrival`: when the node received it. Observations that every engine has
@@ -52,6 +64,12 @@ class MultiAudienceFusion {
   void Add(const model::Observation& observation, Timestamp arrival);
   // The same, taking the observation instead of copying it.
   void Add(model::Observation&& observation, Timestamp arrival);
+
+  // Between BeginBatch and EndBatch, Add prepares each observation and decides who sees it,
+  // but only queues it for its views' engines; EndBatch hands every view its queue, the views
+  // at once when there are threads and enough work. No other member may be called in between.
+  void BeginBatch();
+  void EndBatch();
 
   // Advances every engine's clock without an observation (a live node's timer), so that
   // held observations commit on time when a feed falls quiet.
@@ -87,7 +105,10 @@ class MultiAudienceFusion {
   struct View {
     Engine engine;
     std::vector<size_t> audiences;
+    std::vector<const PreparedObservation*> queued;  // in a batch: not yet given to `engine`
   };
+  // Gives the view's engine what is queued for it.
+  static void Apply(View& view);
   // Per distinct label: whether each audience passes it.
   const std::vector<char>& Decisions(const labels::Label& label);
   // Drops stored observations from the front that no engine can still hold.
@@ -101,6 +122,9 @@ class MultiAudienceFusion {
   std::vector<size_t> view_of_;  // audience -> view
   std::vector<std::pair<labels::Label, std::vector<char>>> decisions_;
   uint64_t forks_ = 0;
+  bool batching_ = false;
+  size_t parallel_batch_;
+  std::unique_ptr<ParallelFor> gang_;  // with more than one thread
 };
 
 }  // namespace biac::fusion

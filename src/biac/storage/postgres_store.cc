@@ -589,6 +589,7 @@ WriterQueueOptions QueueOptions(const PostgresOptions& options, std::string wher
   queue.commit_interval = options.commit_interval;
   queue.max_batch = options.max_batch;
   queue.queue_limit = options.queue_limit;
+  queue.writer_priority = options.writer_priority;
   return queue;
 }
 
@@ -1541,6 +1542,7 @@ PostgresOptions PostgresOptionsFrom(const StoreOptions& store, std::string url) 
   options.commit_interval = store.commit_interval;
   options.max_batch = store.max_batch;
   options.queue_limit = store.queue_limit;
+  options.writer_priority = store.writer_priority;
   options.retention_hours = store.retention_hours;
   options.history_interval_s = store.history_interval_s;
   options.lock_timeout = store.busy_timeout;

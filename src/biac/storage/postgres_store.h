@@ -23,6 +23,7 @@
 #include <string>
 
 #include "biac/base/status.h"
+#include "biac/base/thread.h"
 #include "biac/base/time.h"
 #include "biac/storage/store.h"
 
@@ -36,6 +37,7 @@ struct PostgresOptions {
   Duration commit_interval = std::chrono::milliseconds(50);
   size_t max_batch = 50000;     // rows per transaction at most
   size_t queue_limit = 500000;  // rows queued; Append/PutPicture block beyond it
+  ThreadPriority writer_priority = ThreadPriority::kNormal;  // the writer thread's (StoreOptions)
   bool synchronous_commit = true;
   // Automatic retention, against the wall clock about once a minute: whole daily partitions
   // older than this are dropped (so up to one more day is kept); 0 disables it.

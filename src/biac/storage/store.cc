@@ -363,6 +363,7 @@ WriterQueueOptions QueueOptions(const StoreOptions& options) {
   queue.commit_interval = options.commit_interval;
   queue.max_batch = options.max_batch;
   queue.queue_limit = options.queue_limit;
+  queue.writer_priority = options.writer_priority;
   return queue;
 }
 

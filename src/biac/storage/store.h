@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "biac/base/status.h"
+#include "biac/base/thread.h"
 #include "biac/base/time.h"
 #include "biac/model/observation.h"
 #include "biac/model/picture.h"
@@ -51,6 +52,9 @@ struct StoreOptions {
   // last history row (and always when the track is new to this process or ends).
   double history_interval_s = 5;
   Duration busy_timeout = std::chrono::seconds(5);  // PRAGMA busy_timeout of every connection
+  // The writer thread's priority: a live node runs it at kIdle (serve_config.h), so that the
+  // bursts of a stored picture do not take a core from the fusion and the stream.
+  ThreadPriority writer_priority = ThreadPriority::kNormal;
 
   Status Validate() const;
 };

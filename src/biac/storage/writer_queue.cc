@@ -143,6 +143,9 @@ size_t WriterQueue::waiting_tasks() const {
 
 void WriterQueue::Run() {
   NameThisThread("biac-store");
+  if (options_.writer_priority != ThreadPriority::kNormal) {
+    SetThisThreadPriority(options_.writer_priority);
+  }
   auto last_periodic = std::chrono::steady_clock::now();
   for (;;) {
     RunTasks();

@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "biac/base/status.h"
+#include "biac/base/thread.h"
 #include "biac/base/time.h"
 #include "biac/storage/store.h"
 
@@ -97,6 +98,7 @@ struct WriterQueueOptions {
   size_t max_batch = 50000;     // rows per transaction at most
   size_t queue_limit = 500000;  // rows queued; Enqueue blocks beyond it
   Duration periodic_interval = std::chrono::seconds(60);
+  ThreadPriority writer_priority = ThreadPriority::kNormal;  // the writer thread's (base/thread.h)
 };
 
 class WriterQueue {
