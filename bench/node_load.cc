@@ -26,6 +26,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cmath>
 #include <cerrno>
 #include <cstdint>
@@ -52,6 +53,7 @@
 #include "biac/app/feeder.h"
 #include "biac/base/clock.h"
 #include "biac/base/status.h"
+#include "biac/base/thread.h"
 #include "biac/model/observation.h"
 #include "biac/net/http/client.h"
 #include "biac/sim/load.h"
@@ -358,9 +360,12 @@ class ClientRunner {
 
   // One track of a message: its latency if the message is a delta read during the window.
   void Track(uint32_t id, int64_t t, uint8_t domain, int64_t now_ms, bool delta, bool measure) {
-    auto [it, inserted] = last_received_.try_emplace(id, now_ms);
-    const int64_t previous = inserted ? -1 : it->second;
-    it->second = now_ms;
+    // Track ids are numbered 1, 2, ... per audience: a vector indexed by id.
+    if (id >= last_received_.size()) {
+      last_received_.resize(std::max<size_t>(id + 1, 2 * last_received_.size()), -1);
+    }
+    const int64_t previous = last_received_[id];
+    last_received_[id] = now_ms;
     if (!delta || !measure) return;
     const int64_t latency_ms = now_ms - t;
     result_.all.Add(latency_ms);
@@ -447,7 +452,7 @@ class ClientRunner {
   ClientResult result_;
   int64_t second_ = -1;  // the wall second that second_counts_ counts
   std::pair<uint64_t, uint64_t>* second_counts_ = nullptr;
-  std::unordered_map<uint32_t, int64_t> last_received_;  // track id -> wall ms
+  std::vector<int64_t> last_received_;  // track id -> wall ms of its last update (-1: none)
 };
 
 // A load source's feed configuration with the bench's labels.
@@ -474,28 +479,76 @@ class SharedLoad {
     }
   }
 
-  // Source k's records for its feeder. Each record handed out is also decoded here with the
-  // node's own decoder (app/feed_decode.h), on the feeder's thread: the observations the node
-  // must report for that source if nothing is lost on the way.
+  ~SharedLoad() { StopReference(); }
+
+  // Source k's records for its feeder. Each record handed out is also decoded with the node's
+  // own decoder (app/feed_decode.h): the observations the node must report for that source if
+  // nothing is lost on the way. The decoding is the bench's own work, not the node's, so it
+  // runs on a thread of its own at idle priority (base/thread.h): on what the node and the
+  // clients leave of the cores, caught up after the run (WaitReference).
   app::RecordSource SourceFor(size_t k) {
     return [this, k](Timestamp until, std::vector<sim::WireRecord>& out) {
       const size_t first = out.size();
       const bool more = Take(k, until, out);
-      Reference& r = *references_[k];
-      if (r.decoder) {
+      if (references_[k]->decoder && out.size() > first) {
+        std::lock_guard lock(reference_mutex_);
         for (size_t i = first; i < out.size(); ++i) {
-          r.scratch.clear();
-          const std::string& b = out[i].bytes;
-          r.decoder->Decode({reinterpret_cast<const uint8_t*>(b.data()), b.size()},
-                            out[i].send_time, r.scratch, nullptr);
-          r.observations += r.scratch.size();
+          reference_queue_.push_back({k, out[i].bytes, out[i].send_time});
         }
+        reference_wake_.notify_one();
       }
       return more;
     };
   }
 
-  // Observations the reference decoder got from source k's records so far.
+  // Starts the reference decoder's thread.
+  void StartReference() {
+    reference_thread_ = std::thread([this] {
+      NameThisThread("bench-reference");
+      SetThisThreadPriority(ThreadPriority::kIdle);
+      std::unique_lock lock(reference_mutex_);
+      while (true) {
+        reference_wake_.wait(lock, [&] { return reference_stop_ || !reference_queue_.empty(); });
+        if (reference_queue_.empty()) {
+          if (reference_stop_) return;
+          continue;
+        }
+        std::deque<Pending> taken;
+        taken.swap(reference_queue_);
+        reference_busy_ = true;
+        lock.unlock();
+        for (const Pending& p : taken) {
+          Reference& r = *references_[p.source];
+          r.scratch.clear();
+          r.decoder->Decode({reinterpret_cast<const uint8_t*>(p.bytes.data()), p.bytes.size()},
+                            p.send_time, r.scratch, nullptr);
+          r.observations += r.scratch.size();
+        }
+        lock.lock();
+        reference_busy_ = false;
+        reference_done_.notify_all();
+      }
+    });
+  }
+
+  // Waits until every record handed out so far is decoded (at normal priority now: the
+  // measurement is over).
+  void WaitReference() {
+    std::unique_lock lock(reference_mutex_);
+    reference_done_.wait(lock, [&] { return reference_queue_.empty() && !reference_busy_; });
+  }
+
+  void StopReference() {
+    {
+      std::lock_guard lock(reference_mutex_);
+      reference_stop_ = true;
+    }
+    reference_wake_.notify_all();
+    if (reference_thread_.joinable()) reference_thread_.join();
+  }
+
+  // Observations the reference decoder got from source k's records (all of them, after
+  // WaitReference).
   uint64_t reference_observations(size_t k) const { return references_[k]->observations.load(); }
 
   // No record with a send time after `end` will be generated.
@@ -545,6 +598,17 @@ class SharedLoad {
     std::vector<model::Observation> scratch;
     std::atomic<uint64_t> observations{0};
   };
+  struct Pending {
+    size_t source;
+    std::string bytes;
+    Timestamp send_time;
+  };
+  std::mutex reference_mutex_;
+  std::condition_variable reference_wake_, reference_done_;
+  std::deque<Pending> reference_queue_;
+  bool reference_busy_ = false;
+  bool reference_stop_ = false;
+  std::thread reference_thread_;
 
   std::mutex mutex_;
   std::vector<std::unique_ptr<Reference>> references_;
@@ -853,6 +917,7 @@ int Run(const Options& o) {
     return 1;
   }
   SharedLoad shared(std::move(generator).value(), start);
+  shared.StartReference();
   const std::string config = dir + "/node.toml";
   WriteConfig(config, shared.sources(), o);
 
@@ -963,6 +1028,7 @@ int Run(const Options& o) {
     all = true;
     for (const auto& f : feeders) all = all && f->stats().finished;
   }
+  shared.WaitReference();
   std::map<std::string, app::FeederStats> sent;
   std::map<std::string, uint64_t> expected;
   uint64_t expected_total = 0;
