@@ -279,6 +279,8 @@ Status Node::Impl::Start() {
   BIAC_RETURN_IF_ERROR(StartTls(tls));
   endpoints_.tls_dir = config_.tls_dir;
 
+  // The store writer is one of the node's background threads (serve_config.h).
+  config_.store.writer_priority = config_.background_priority;
   auto store = config_.store_backend == "postgresql"
                    ? storage::OpenPostgres(
                          storage::PostgresOptionsFrom(config_.store, config_.store_url))

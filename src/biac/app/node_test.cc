@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -139,6 +141,36 @@ TEST(NodeOverload, ObservationsThatWaitedTooLongAreStoredButNotFused) {
   EXPECT_EQ(fused.acknowledged, fused.observations);
   EXPECT_EQ(fused.fused, fused.observations);
   EXPECT_EQ(fused.shed, 0u);
+}
+
+// The node's background threads (the store writer, the thread that stores pictures) run at the
+// configured priority, SCHED_IDLE by default; the live threads stay normal.
+TEST(NodeThreads, BackgroundThreadsRunAtIdlePriority) {
+  const fs::path dir = fs::temp_directory_path() / "biac-node-test-threads";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto parsed = ParseServeConfig(kConfig, (dir / "node.toml").string(), dir.string());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+  auto node = Node::Start(*parsed, &SystemClock::Instance());
+  ASSERT_TRUE(node.ok()) << node.error().message();
+  std::map<std::string, int> policy;  // thread name -> scheduling policy
+  for (int attempt = 0; attempt < 50 && policy.count("biac-pictures") == 0; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the threads set it first
+    for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      const pid_t tid = static_cast<pid_t>(std::stol(task.path().filename().string()));
+      policy[name] = sched_getscheduler(tid);
+    }
+  }
+  (*node)->Stop();
+  fs::remove_all(dir);
+  ASSERT_TRUE(policy.count("biac-store") && policy.count("biac-pictures") &&
+              policy.count("biac-fusion"));
+  EXPECT_EQ(policy["biac-store"], SCHED_IDLE);
+  EXPECT_EQ(policy["biac-pictures"], SCHED_IDLE);
+  EXPECT_EQ(policy["biac-fusion"], SCHED_OTHER);
 }
 
 }  // namespace

@@ -462,7 +462,6 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& f
     }
     c.background_priority = *parsed;
   }
-  c.store.writer_priority = c.background_priority;
   if (const toml::table* t = Table(root, "audit")) {
     BIAC_RETURN_IF_ERROR(r.CheckKeys(*t, "audit", "audit"));
     BIAC_RETURN_IF_ERROR(r.Path(*t, "audit", "path", c.audit_path));

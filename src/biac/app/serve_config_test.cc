@@ -51,13 +51,12 @@ TEST(ServeConfig, ReadsAFullConfiguration) {
   // The live node's defaults for its threads.
   EXPECT_EQ(c->fusion_threads, 2);
   EXPECT_EQ(c->background_priority, ThreadPriority::kIdle);
-  EXPECT_EQ(c->store.writer_priority, ThreadPriority::kIdle);
   auto tuned = ParseServeConfig(std::string(kMinimal) +
                                     "[fusion]\nthreads = 1\nbackground_priority = \"low\"\n",
                                 "node.toml", "/srv/biac");
   ASSERT_TRUE(tuned.ok()) << tuned.error().message();
   EXPECT_EQ(tuned->fusion_threads, 1);
-  EXPECT_EQ(tuned->store.writer_priority, ThreadPriority::kLow);
+  EXPECT_EQ(tuned->background_priority, ThreadPriority::kLow);
 }
 
 // Each error names the file, the table and key, and the reason.
