@@ -83,7 +83,6 @@ struct Streamer::State {
   std::vector<Sent> sent;  // by id
   std::vector<Held> held;  // by (due_ns, id): the due ones first
   uint64_t served_version = 0;
-  int64_t next_due_ns = 0;  // a rate-limited change becomes due then (0: none)
   BoundingBox served_viewport;
   uint64_t hash = 0;  // of everything above (Seal)
 
@@ -102,16 +101,15 @@ struct Streamer::State {
       mix(static_cast<uint64_t>(e.due_ns));
     }
     mix(served_version);
-    mix(static_cast<uint64_t>(next_due_ns));
     hash = h;
   }
   bool operator==(const State& o) const {
     return hash == o.hash && served_version == o.served_version &&
-           next_due_ns == o.next_due_ns && served_viewport == o.served_viewport &&
-           held == o.held && sent == o.sent;
+           served_viewport == o.served_viewport && held == o.held && sent == o.sent;
   }
   // A rate-limited change has fallen due.
-  bool Due(int64_t now_ns) const { return next_due_ns != 0 && now_ns >= next_due_ns; }
+  // (The held list is in due order: its first state is the next to fall due.)
+  bool Due(int64_t now_ns) const { return !held.empty() && now_ns >= held.front().due_ns; }
 };
 
 struct Streamer::Client {
@@ -511,7 +509,6 @@ void Streamer::Work(const std::shared_ptr<const State>& before_state,
   }
   after->served_version = published.version;
   after->served_viewport = viewport;
-  after->next_due_ns = after->held.empty() ? 0 : after->held.front().due_ns;
   after->Seal();
   std::shared_ptr<const State> same_state = round.Same(*after);
   out.after = same_state ? std::move(same_state) : std::move(after);

@@ -1405,7 +1405,6 @@ struct Engine::Core {
       return silent > options.tentative_coast_s ||
              Seconds(time, t.created) > options.confirm_window_s;
     };
-    bool any = false;
     std::vector<std::pair<uint64_t, uint64_t>> forget;  // (serial, 0)
     for (const TrackState& t : tracks) {
       if (stale(t)) {
@@ -1414,11 +1413,11 @@ struct Engine::Core {
           ++counters.tracks_deleted;
           removed_ids.push_back(t.id);
         }
-        any = true;
       }
     }
+    if (forget.empty()) return;
     Repoint(std::move(forget));
-    if (any) tracks.erase(std::remove_if(tracks.begin(), tracks.end(), stale), tracks.end());
+    tracks.erase(std::remove_if(tracks.begin(), tracks.end(), stale), tracks.end());
   }
 
   static bool Conflict(const TrackState& a, const TrackState& b) {
